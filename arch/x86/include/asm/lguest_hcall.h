@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ASM_X86_LGUEST_HCALL_H
+#define _ASM_X86_LGUEST_HCALL_H
+
+/*
+ * The hypercall numbers are ABI: they are the ones lguest used in 2.6.26,
+ * and new calls take numbers after the last of them.
+ */
+#define LHCALL_FLUSH_ASYNC	0
+#define LHCALL_LGUEST_INIT	1
+#define LHCALL_SHUTDOWN		2
+#define LHCALL_LOAD_GDT		3
+#define LHCALL_NEW_PGTABLE	4
+#define LHCALL_FLUSH_TLB	5
+#define LHCALL_LOAD_IDT_ENTRY	6
+#define LHCALL_SET_STACK	7
+#define LHCALL_TS		8
+#define LHCALL_SET_CLOCKEVENT	9
+#define LHCALL_HALT		10
+#define LHCALL_SET_PTE		14
+#define LHCALL_SET_PMD		15
+#define LHCALL_LOAD_TLS		16
+#define LHCALL_NOTIFY		17
+
+/* The second argument of LHCALL_SHUTDOWN. */
+#define LGUEST_SHUTDOWN_POWEROFF	1
+#define LGUEST_SHUTDOWN_RESTART		2
+
+/* The software interrupt a Guest uses to call the Host. */
+#define LGUEST_TRAP_ENTRY 0x1F
+
+/* Slots in the asynchronous hypercall ring of struct lguest_data. */
+#define LHCALL_RING_SIZE 64
+
+#ifndef __ASSEMBLY__
+#include <asm/hw_irq.h>
+
+/*G:030
+ * A hypercall is a software interrupt: the call number goes in %eax, up to
+ * three arguments in %edx, %ebx and %ecx, and the Host hands a result back
+ * in %eax.  The Switcher catches "int $0x1F" like any other trap and the
+ * Host reads the Guest's registers from the copy the trap left behind.
+ *
+ * The "memory" clobber matters: the Host may read or write any Guest memory
+ * during the call, so the compiler must not cache values across it.
+ */
+static inline unsigned long
+hcall(unsigned long call, unsigned long arg1, unsigned long arg2,
+      unsigned long arg3)
+{
+	asm volatile("int $" __stringify(LGUEST_TRAP_ENTRY)
+		     : "=a"(call)
+		     : "a"(call), "d"(arg1), "b"(arg2), "c"(arg3)
+		     : "memory");
+	return call;
+}
+/*:*/
+
+/*
+ * One slot of the asynchronous ring: the call number and its arguments, in
+ * the same order as the registers of a synchronous call.
+ */
+struct hcall_args {
+	unsigned long arg0, arg1, arg2, arg3;
+};
+
+#endif /* !__ASSEMBLY__ */
+#endif /* _ASM_X86_LGUEST_HCALL_H */

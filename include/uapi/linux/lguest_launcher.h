@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+#ifndef _UAPI_LINUX_LGUEST_LAUNCHER_H
+#define _UAPI_LINUX_LGUEST_LAUNCHER_H
+
+#include <linux/types.h>
+
+/*D:010
+ * The Guest has no real hardware: nothing it could wreck, nothing it could
+ * lean on.  It gets a handful of virtio devices instead, described to it in
+ * the page the Launcher puts just above the top of Guest RAM.
+ *
+ * That page is a packed run of variable-length entries.  Each starts with
+ * this small header, then come num_vq "struct lguest_vqconfig", then two
+ * feature bitmaps of feature_len bytes (what the Launcher offers, then what
+ * the Guest accepted), then config_len bytes of device configuration.  An
+ * entry whose type is 0 marks the end.
+ */
+struct lguest_device_desc {
+	/* The virtio device ID: 1 is a network card, 2 a disk, 3 a console. */
+	__u8 type;
+	/* How many virtqueues follow this header. */
+	__u8 num_vq;
+	/* Bytes in each of the two feature bitmaps. */
+	__u8 feature_len;
+	/* Bytes of device-specific configuration after the bitmaps. */
+	__u8 config_len;
+	/* VIRTIO_CONFIG_S_* as the Guest writes them; 0 means reset. */
+	__u8 status;
+	__u8 config[];
+};
+
+/*D:135
+ * One of these per virtqueue: how many descriptors the ring holds, which
+ * interrupt the Launcher raises when it has used some, and the page frame
+ * where the Launcher laid the ring out (aligned to LGUEST_VRING_ALIGN).
+ */
+struct lguest_vqconfig {
+	__u16 num;
+	__u16 irq;
+	__u32 pfn;
+};
+/*:*/
+
+/* Rings live at page-aligned addresses. */
+#define LGUEST_VRING_ALIGN	4096
+
+/*L:010
+ * The Launcher talks to the Host by writing requests to /dev/lguest.  Each
+ * write is an array of unsigned longs; the first says which request it is.
+ * Number 1 (the old DMA request) is gone but its number stays retired.
+ */
+enum lguest_req {
+	LHREQ_INITIALIZE = 0,	/* + base, pfnlimit, pgdir, start */
+	LHREQ_IRQ = 2,		/* + irq number to raise */
+	LHREQ_BREAK = 3,	/* + 1 to break out of the Guest, 0 to wait */
+};
+/*:*/
+
+#endif /* _UAPI_LINUX_LGUEST_LAUNCHER_H */

@@ -1,0 +1,163 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# lguest's test runner: prints TAP and ends with "N passed, N failed".
+#
+#   run_tests.sh              everything
+#   run_tests.sh NAME...      only these: a scenario name, "unit" or
+#                             "checkpatch"
+#
+# Three kinds of test:
+#  - unit: each directory here with a Makefile and a "run" target (the
+#    Launcher's tests) prints its own TAP; we renumber it.
+#  - checkpatch: checkpatch.pl --no-tree -f on every .c/.h lguest owns.
+#  - scenarios/NAME.sh: the Host boots in QEMU and its init runs the
+#    scenario, which reports "LGTEST ok - ..." or "LGTEST not ok - ..." on
+#    the serial line.  A scenario whose Host dies, hangs past its timeout or
+#    never reaches its end fails as a whole.  Header lines "# smp: N" and
+#    "# timeout: SECONDS" tune the boot.
+set -uo pipefail
+
+self=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$self/../../../.." && pwd)
+b=${BUILD:-$top/build}
+logs=$b/test-logs
+mkdir -p "$logs"
+
+n=0 passed=0 failed=0
+
+report() {	# report 0|1 description
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		passed=$((passed + 1))
+		echo "ok $n - $2"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - $2"
+	fi
+}
+
+wanted() {
+	[ ${#only[@]} -eq 0 ] && return 0
+	local w
+	for w in "${only[@]}"; do
+		[ "$w" = "$1" ] && return 0
+	done
+	return 1
+}
+
+# Feed TAP lines from a command through report(), prefixed with $1.
+relay_tap() {
+	local prefix=$1 line seen=0
+	shift
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "*)
+			report 0 "$prefix: ${line#ok * - }"; seen=1 ;;
+		"not ok "*)
+			report 1 "$prefix: ${line#not ok * - }"; seen=1 ;;
+		*)
+			echo "# $line" ;;
+		esac
+	done < <("$@" 2>&1; echo "exit status $?")
+	[ $seen -eq 1 ] || report 1 "$prefix: produced no results"
+}
+
+run_unit_tests() {
+	local mk
+	for mk in "$self"/*/Makefile; do
+		grep -q '^run:' "$mk" || continue
+		relay_tap "unit $(basename "$(dirname "$mk")")" \
+			make -s -C "$(dirname "$mk")" run
+	done
+}
+
+owned_sources() {
+	(cd "$top" && git ls-files -- 'arch/*' 'drivers/*' 'include/*' \
+		'tools/*' 'Documentation/*' | grep -E '\.[ch]$')
+}
+
+run_checkpatch() {
+	local f out
+	for f in $(owned_sources); do
+		out=$("$b/linux/scripts/checkpatch.pl" --no-tree -f --quiet \
+			--no-summary "$top/$f" 2>&1)
+		if [ -n "$out" ]; then
+			echo "$out" | sed 's/^/# /'
+			report 1 "checkpatch: $f"
+		else
+			report 0 "checkpatch: $f"
+		fi
+	done
+}
+
+header() {	# header FILE KEY DEFAULT
+	local v
+	v=$(sed -n "s/^# $2: *\([0-9]*\).*/\1/p" "$1" | head -n 1)
+	echo "${v:-$3}"
+}
+
+run_scenario() {
+	local script=$1 name smp timeout log work
+	name=$(basename "$script" .sh)
+	smp=$(header "$script" smp 1)
+	timeout=$(header "$script" timeout 180)
+	log=$logs/$name.log
+	work=$(mktemp -d)
+
+	# The scenario rides in a second cpio archive appended to the Host's
+	# initramfs: the kernel unpacks both, and editing a scenario needs no
+	# image rebuild.
+	mkdir -p "$work/root/scenarios"
+	cp "$self/scenarios/lib.sh" "$script" "$work/root/scenarios/"
+	(cd "$work/root" && find . | cpio -o -H newc --quiet) > "$work/s.cpio"
+	cat "$b/host.cpio" "$work/s.cpio" > "$work/initrd"
+
+	rm -f "$log"
+	timeout --foreground "$timeout" "$self/qemu.sh" "$b" "$work/initrd" \
+		"$log" "$smp" "lgtest=$name" >"$work/qemu.out" 2>&1
+	local rc=$?
+	rm -rf "$work"
+	tr -d '\r' < "$log" > "$log.txt" 2>/dev/null && mv "$log.txt" "$log"
+
+	local results
+	results=$(grep -a -o 'LGTEST \(not \)\{0,1\}ok - .*' "$log" |
+		sed 's/^LGTEST //')
+	if [ -z "$results" ]; then
+		report 1 "$name: no results (log: $log)"
+	else
+		while IFS= read -r line; do
+			case "$line" in
+			"ok - "*) report 0 "$name: ${line#ok - }" ;;
+			*) report 1 "$name: ${line#not ok - }" ;;
+			esac
+		done <<< "$results"
+	fi
+	if [ $rc -eq 124 ]; then
+		report 1 "$name: finished within ${timeout}s (log: $log)"
+	elif ! grep -aq "LGTEST end $name" "$log"; then
+		report 1 "$name: the Host lived to the end (log: $log)"
+		grep -a -m 5 -E 'Oops|BUG|WARNING|panic' "$log" | sed 's/^/# /'
+	fi
+}
+
+only=("$@")
+if wanted unit; then
+	run_unit_tests
+fi
+if wanted checkpatch; then
+	run_checkpatch
+fi
+for s in "$self"/scenarios/*.sh; do
+	[ "$(basename "$s")" = lib.sh ] && continue
+	wanted "$(basename "$s" .sh)" || continue
+	if [ ! -f "$b/host.cpio" ]; then
+		report 1 "$(basename "$s" .sh): $b/host.cpio is missing (run make)"
+		continue
+	fi
+	run_scenario "$s"
+done
+
+echo "1..$n"
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
