@@ -44,9 +44,8 @@
  * The "memory" clobber matters: the Host may read or write any Guest memory
  * during the call, so the compiler must not cache values across it.
  */
-static inline unsigned long
-hcall(unsigned long call, unsigned long arg1, unsigned long arg2,
-      unsigned long arg3)
+static inline unsigned long hcall(unsigned long call, unsigned long arg1,
+				  unsigned long arg2, unsigned long arg3)
 {
 	asm volatile("int $" __stringify(LGUEST_TRAP_ENTRY)
 		     : "=a"(call)

@@ -63,7 +63,7 @@ make_guest_img() {
 	populate_root "$root"
 	install -m 755 "$self/guest-init" "$root/init"
 	rm -f "$b/guest.img.new"
-	mke2fs -q -t ext2 -L lguest-root -d "$root" "$b/guest.img.new" 32M
+	mke2fs -q -t ext2 -L lguest-root -d "$root" "$b/guest.img.new" 32M >/dev/null
 	mv "$b/guest.img.new" "$b/guest.img"
 }
 

@@ -9,7 +9,9 @@
 # Software emulation (TCG) is all we need: lguest asks nothing of VT-x.
 # Any Host oops, warning or panic ends the emulation (panic_on_warn,
 # oops=panic, and -no-reboot turning the reboot into an exit), so a test
-# that sees the Host die never waits for its timeout.
+# that sees the Host die never waits for its timeout.  The Host's init
+# ends with "reboot -f" for the same reason: with no ACPI there is no
+# power off, only a halt that would sit until the timeout.
 set -euo pipefail
 
 b=$1

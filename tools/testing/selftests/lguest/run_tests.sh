@@ -17,6 +17,7 @@
 #    never reaches its end fails as a whole.  Header lines "# smp: N" and
 #    "# timeout: SECONDS" tune the boot.
 set -uo pipefail
+shopt -s nullglob
 
 self=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$self/../../../.." && pwd)
@@ -134,10 +135,12 @@ run_scenario() {
 		done <<< "$results"
 	fi
 	if [ $rc -eq 124 ]; then
-		report 1 "$name: finished within ${timeout}s (log: $log)"
+		report 1 "$name: the Host ran it to the end (timed out after ${timeout}s; log: $log)"
 	elif ! grep -aq "LGTEST end $name" "$log"; then
-		report 1 "$name: the Host lived to the end (log: $log)"
+		report 1 "$name: the Host ran it to the end (it died; log: $log)"
 		grep -a -m 5 -E 'Oops|BUG|WARNING|panic' "$log" | sed 's/^/# /'
+	else
+		report 0 "$name: the Host ran it to the end"
 	fi
 }
 
