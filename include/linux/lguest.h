@@ -16,7 +16,7 @@
  * hypercall; after that both sides read and write it without any call at
  * all, which is what makes things like "disable interrupts" cost a single
  * store instead of a trip through the Switcher.
- */
+:*/
 struct lguest_data {
 	/*
 	 * X86_EFLAGS_IF when the Guest is willing to take interrupts, 0 when
@@ -59,8 +59,10 @@ struct lguest_data {
 	/* The vector the Guest uses for system calls. */
 	unsigned int syscall_vec;
 };
-/*:*/
 
 extern struct lguest_data lguest_data;
+
+/* The Guest's interrupt chip takes a line the lguest bus hands out. */
+int lguest_setup_irq(unsigned int irq);
 #endif /* __ASSEMBLY__ */
 #endif /* _LINUX_LGUEST_H */

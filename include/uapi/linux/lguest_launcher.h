@@ -14,7 +14,7 @@
  * feature bitmaps of feature_len bytes (what the Launcher offers, then what
  * the Guest accepted), then config_len bytes of device configuration.  An
  * entry whose type is 0 marks the end.
- */
+:*/
 struct lguest_device_desc {
 	/* The virtio device ID: 1 is a network card, 2 a disk, 3 a console. */
 	__u8 type;
@@ -33,13 +33,12 @@ struct lguest_device_desc {
  * One of these per virtqueue: how many descriptors the ring holds, which
  * interrupt the Launcher raises when it has used some, and the page frame
  * where the Launcher laid the ring out (aligned to LGUEST_VRING_ALIGN).
- */
+:*/
 struct lguest_vqconfig {
 	__u16 num;
 	__u16 irq;
 	__u32 pfn;
 };
-/*:*/
 
 /* Rings live at page-aligned addresses. */
 #define LGUEST_VRING_ALIGN	4096
@@ -48,12 +47,11 @@ struct lguest_vqconfig {
  * The Launcher talks to the Host by writing requests to /dev/lguest.  Each
  * write is an array of unsigned longs; the first says which request it is.
  * Number 1 (the old DMA request) is gone but its number stays retired.
- */
+:*/
 enum lguest_req {
 	LHREQ_INITIALIZE = 0,	/* + base, pfnlimit, pgdir, start */
 	LHREQ_IRQ = 2,		/* + irq number to raise */
 	LHREQ_BREAK = 3,	/* + 1 to break out of the Guest, 0 to wait */
 };
-/*:*/
 
 #endif /* _UAPI_LINUX_LGUEST_LAUNCHER_H */

@@ -43,7 +43,7 @@
  *
  * The "memory" clobber matters: the Host may read or write any Guest memory
  * during the call, so the compiler must not cache values across it.
- */
+:*/
 static inline unsigned long hcall(unsigned long call, unsigned long arg1,
 				  unsigned long arg2, unsigned long arg3)
 {
@@ -53,7 +53,6 @@ static inline unsigned long hcall(unsigned long call, unsigned long arg1,
 		     : "memory");
 	return call;
 }
-/*:*/
 
 /*
  * One slot of the asynchronous ring: the call number and its arguments, in

@@ -78,11 +78,32 @@ owned_sources() {
 		'tools/*' 'Documentation/*' | grep -E '\.[ch]$')
 }
 
+# The journey's tagged comments end with a line holding only ":*/", as
+# lguest's always did, so a reader (and Documentation/lguest's extractor)
+# can tell where each stop on the tour ends.  checkpatch wants a bare "*/"
+# there; that one warning, on exactly that line, is the price of the book
+# and the only one we let through.
+checkpatch_file() {
+	local line n
+
+	"$b/linux/scripts/checkpatch.pl" --no-tree -f --terse --show-types \
+		--no-summary "$1" 2>&1 | grep -v '^$' |
+	while IFS= read -r line; do
+		case "$line" in
+		*BLOCK_COMMENT_STYLE*"trailing */ on a separate line"*)
+			n=${line#"$1":}
+			n=${n%%:*}
+			sed -n "${n}p" "$1" | grep -qx '[[:space:]]*:\*/' &&
+				continue ;;
+		esac
+		echo "$line"
+	done
+}
+
 run_checkpatch() {
 	local f out
 	for f in $(owned_sources); do
-		out=$("$b/linux/scripts/checkpatch.pl" --no-tree -f --quiet \
-			--no-summary "$top/$f" 2>&1)
+		out=$(checkpatch_file "$top/$f")
 		if [ -n "$out" ]; then
 			echo "$out" | sed 's/^/# /'
 			report 1 "checkpatch: $f"
