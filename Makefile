@@ -47,7 +47,8 @@ $(KSRC)/.lguest-tree: $(B)/.deps patches/series $(wildcard patches/*.patch)
 	@echo "  EXTRACT $(KTAR)"
 	@rm -rf $(KSRC).new && mkdir -p $(KSRC).new
 	@tar -xf $(KTAR) -C $(KSRC).new --strip-components=1
-	@scripts/lguest-apply.sh --link $(KSRC).new
+	@scripts/lguest-apply.sh --link $(KSRC).new || \
+		{ rm -rf $(KSRC).new; exit 1; }
 	@rm -rf $(KSRC) && mv $(KSRC).new $(KSRC)
 	@touch $@
 
