@@ -3,6 +3,7 @@
 #
 # Build the images the tests and "make run" boot, from what "make" built:
 #   build/guest.img         the Guest's ext2 root disk (busybox, an init)
+#   build/guest-initrd.cpio the same root as an initramfs, for --initrd
 #   build/host.cpio         the Host's initramfs: busybox, lg.ko, the
 #                           Launcher, the Guest kernel, guest.img, test Guests
 # Each is written beside its final name and renamed into place, so a failed
@@ -65,6 +66,8 @@ make_guest_img() {
 	rm -f "$b/guest.img.new"
 	mke2fs -q -t ext2 -L lguest-root -d "$root" "$b/guest.img.new" 32M >/dev/null
 	mv "$b/guest.img.new" "$b/guest.img"
+	(cd "$root" && find . | cpio -o -H newc --quiet) > "$b/guest-initrd.new"
+	mv "$b/guest-initrd.new" "$b/guest-initrd.cpio"
 }
 
 make_host_cpio() {
@@ -77,7 +80,7 @@ make_host_cpio() {
 	[ -x "$b/lguest" ] && cp "$b/lguest" "$root/bin/lguest"
 	cp "$kobj/vmlinux" "$root/vmlinux"
 	cp "$kobj/arch/x86/boot/bzImage" "$root/bzImage"
-	cp "$b/guest.img" "$root/guest.img"
+	cp "$b/guest.img" "$b/guest-initrd.cpio" "$root/"
 	if [ -d "$b/guests" ]; then
 		mkdir -p "$root/guests"
 		find "$b/guests" -name '*.elf' -exec cp {} "$root/guests/" \;

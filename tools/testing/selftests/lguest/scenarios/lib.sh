@@ -44,3 +44,45 @@ check_host_dmesg_clean() {
 		ok "Host dmesg is clean"
 	fi
 }
+
+# run_guest NAME COMMANDS LGUEST-ARGS...: run the Launcher and, once the
+# Guest's init has said hello, type COMMANDS on its console as a user
+# would.  Afterwards $guest_out holds everything the Guest printed,
+# $guest_err what the Launcher said on stderr and $guest_rc its exit
+# status (124 if the Guest outlived $GUEST_TIMEOUT seconds and was killed).
+run_guest() {
+	local name=$1 cmds=$2 fifo pid waited=0
+	shift 2
+	guest_out=/tmp/$name.out
+	guest_err=/tmp/$name.err
+	fifo=/tmp/$name.in
+	rm -f "$guest_out" "$guest_err" "$fifo"
+	mkfifo "$fifo"
+
+	lguest "$@" < "$fifo" > "$guest_out" 2> "$guest_err" &
+	pid=$!
+	exec 3> "$fifo"
+	while kill -0 $pid 2>/dev/null &&
+	      ! grep -q 'init is running' "$guest_out" 2>/dev/null &&
+	      [ $waited -lt $((${GUEST_TIMEOUT:-60} * 5)) ]; do
+		sleep 0.2
+		waited=$((waited + 1))
+	done
+	[ -n "$cmds" ] && echo "$cmds" >&3
+
+	while kill -0 $pid 2>/dev/null &&
+	      [ $waited -lt $((${GUEST_TIMEOUT:-60} * 5)) ]; do
+		sleep 0.2
+		waited=$((waited + 1))
+	done
+	if kill -0 $pid 2>/dev/null; then
+		kill -9 $pid
+		wait $pid
+		guest_rc=124
+	else
+		wait $pid
+		guest_rc=$?
+	fi
+	exec 3>&-
+	rm -f "$fifo"
+}
