@@ -4,13 +4,14 @@
 # lguest's test runner: prints TAP and ends with "N passed, N failed".
 #
 #   run_tests.sh              everything
-#   run_tests.sh NAME...      only these: a scenario name, "unit" or
-#                             "checkpatch"
+#   run_tests.sh NAME...      only these: a scenario name, "unit",
+#                             "checkpatch" or "sparse"
 #
 # Three kinds of test:
 #  - unit: each directory here with a Makefile and a "run" target (the
 #    Launcher's tests) prints its own TAP; we renumber it.
 #  - checkpatch: checkpatch.pl --no-tree -f on every .c/.h lguest owns.
+#  - sparse: the Host and Guest directories rebuilt with sparse (C=2).
 #  - scenarios/NAME.sh: the Host boots in QEMU and its init runs the
 #    scenario, which reports "LGTEST ok - ..." or "LGTEST not ok - ..." on
 #    the serial line.  A scenario whose Host dies, hangs past its timeout or
@@ -113,6 +114,23 @@ run_checkpatch() {
 	done
 }
 
+# Sparse on every object of the Host and the Guest.  C=2 checks a file
+# whether or not it needs rebuilding, so a clean tree is checked too.
+run_sparse() {
+	local dir out
+	for dir in drivers/lguest arch/x86/lguest; do
+		out=$(flock "$b/.lock" make -s -C "$b/linux" O="$b/obj" \
+			ARCH=i386 C=2 "$dir/" 2>&1 |
+			grep -E 'warning:|error:')
+		if [ -n "$out" ]; then
+			echo "$out" | sed 's/^/# /'
+			report 1 "sparse: $dir"
+		else
+			report 0 "sparse: $dir"
+		fi
+	done
+}
+
 header() {	# header FILE KEY DEFAULT
 	local v
 	v=$(sed -n "s/^# $2: *\([0-9]*\).*/\1/p" "$1" | head -n 1)
@@ -171,6 +189,9 @@ if wanted unit; then
 fi
 if wanted checkpatch; then
 	run_checkpatch
+fi
+if wanted sparse; then
+	run_sparse
 fi
 for s in "$self"/scenarios/*.sh; do
 	[ "$(basename "$s")" = lib.sh ] && continue
