@@ -19,31 +19,53 @@ die() {
 	exit 1
 }
 
-# Debian's i386 busybox, unpacked into build/ so the machine's own busybox
-# (if any) is left alone.
-fetch_busybox() {
-	local deb
+# The i386 programs the images need come from Debian's i386 packages,
+# downloaded and unpacked into build/i386, so nothing of the machine's own
+# (its busybox, say) is touched: busybox for everything, and e2fsck and
+# debugfs with their libraries so the Host can check a Guest's disk.
+i386_packages=(busybox-static e2fsprogs libext2fs2 libcom-err2 libblkid1
+	libuuid1 libss2 libc6)
 
-	[ -x "$b/busybox/bin/busybox" ] && return
+fetch_i386() {
+	local p want=()
+
+	[ -f "$b/i386/.complete" ] && return
 	if ! dpkg --print-foreign-architectures | grep -qx i386; then
 		[ "$(id -u)" -eq 0 ] || die "the i386 architecture is not enabled;" \
 			"as root run: dpkg --add-architecture i386 && apt-get update"
 		dpkg --add-architecture i386
 		apt-get update -q >/dev/null
 	fi
-	rm -rf "$b/busybox-deb" && mkdir -p "$b/busybox-deb"
-	if ! (cd "$b/busybox-deb" && apt-get download -q busybox-static:i386 \
+	for p in "${i386_packages[@]}"; do
+		want+=("$p:i386")
+	done
+	rm -rf "$b/i386-debs" && mkdir -p "$b/i386-debs"
+	if ! (cd "$b/i386-debs" && apt-get download -q "${want[@]}" \
 			>/dev/null 2>&1); then
 		[ "$(id -u)" -eq 0 ] && apt-get update -q >/dev/null
-		(cd "$b/busybox-deb" && apt-get download -q \
-			busybox-static:i386 >/dev/null) ||
-			die "cannot download busybox-static:i386" \
-				"(as root: apt-get update)"
+		(cd "$b/i386-debs" && apt-get download -q "${want[@]}" \
+			>/dev/null 2>&1) ||
+			die "cannot download ${want[*]} (as root: apt-get update)"
 	fi
-	deb=$(ls "$b"/busybox-deb/busybox-static_*_i386.deb)
-	rm -rf "$b/busybox.new"
-	dpkg-deb -x "$deb" "$b/busybox.new"
-	rm -rf "$b/busybox" && mv "$b/busybox.new" "$b/busybox"
+	rm -rf "$b/i386"
+	for p in "$b"/i386-debs/*.deb; do
+		dpkg-deb -x "$p" "$b/i386"
+	done
+	touch "$b/i386/.complete"
+}
+
+# e2fsck and debugfs, with the loader and exactly the libraries they use.
+install_e2fsprogs() {
+	local root=$1 lib
+
+	mkdir -p "$root/lib/i386-linux-gnu"
+	cp "$b/i386/sbin/e2fsck" "$b/i386/sbin/debugfs" "$root/sbin/"
+	for lib in ld-linux.so.2 libc.so.6 libext2fs.so.2 libe2p.so.2 \
+		   libss.so.2 libcom_err.so.2 libblkid.so.1 libuuid.so.1; do
+		cp -L "$(ls "$b"/i386/{usr/,}lib/i386-linux-gnu/$lib 2>/dev/null |
+			head -n 1)" "$root/lib/i386-linux-gnu/$lib"
+	done
+	ln -sf i386-linux-gnu/ld-linux.so.2 "$root/lib/ld-linux.so.2"
 }
 
 # A root with busybox and a link for each applet it has.
@@ -51,8 +73,8 @@ populate_root() {
 	local root=$1 applet
 
 	mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,etc,root,mnt}
-	cp "$b/busybox/bin/busybox" "$root/bin/busybox"
-	for applet in $("$b/busybox/bin/busybox" --list); do
+	cp "$b/i386/bin/busybox" "$root/bin/busybox"
+	for applet in $("$b/i386/bin/busybox" --list); do
 		[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
 	done
 }
@@ -76,6 +98,7 @@ make_host_cpio() {
 	rm -rf "$root"
 	populate_root "$root"
 	install -m 755 "$self/host-init" "$root/init"
+	install_e2fsprogs "$root"
 	cp "$kobj/drivers/lguest/lg.ko" "$root/lg.ko"
 	[ -x "$b/lguest" ] && cp "$b/lguest" "$root/bin/lguest"
 	cp "$kobj/vmlinux" "$root/vmlinux"
@@ -91,6 +114,6 @@ make_host_cpio() {
 
 [ -f "$kobj/drivers/lguest/lg.ko" ] || die "$kobj/drivers/lguest/lg.ko" \
 	"is missing: run make kernel first"
-fetch_busybox
+fetch_i386
 make_guest_img
 make_host_cpio
