@@ -4,7 +4,9 @@
 # Boot the lguest Host in QEMU.  The one place that knows the command line.
 #
 #   qemu.sh BUILD                      interactive, serial on this terminal
-#   qemu.sh BUILD INITRD LOG SMP ARGS  for a test: serial into LOG
+#   qemu.sh BUILD INITRD LOG SMP ARGS  for a test: serial into LOG, or
+#                                      onto the Unix socket LOG.sock when
+#                                      SERIAL_SOCKET=1 (someone will type)
 #
 # Software emulation (TCG) is all we need: lguest asks nothing of VT-x.
 # Any Host oops, warning or panic ends the emulation (panic_on_warn,
@@ -25,5 +27,11 @@ if [ $# -eq 1 ]; then
 fi
 initrd=$2 log=$3 smp=$4
 shift 4
+if [ -n "${SERIAL_SOCKET:-}" ]; then
+	serial=(-chardev "socket,id=serial0,path=$log.sock,server=on,wait=on"
+		-serial chardev:serial0)
+else
+	serial=(-serial "file:$log")
+fi
 exec "${qemu[@]}" -smp "$smp" -initrd "$initrd" -display none \
-	-monitor none -serial "file:$log" -append "$cmdline $*"
+	-monitor none "${serial[@]}" -append "$cmdline $*"

@@ -16,7 +16,9 @@
 #    scenario, which reports "LGTEST ok - ..." or "LGTEST not ok - ..." on
 #    the serial line.  A scenario whose Host dies, hangs past its timeout or
 #    never reaches its end fails as a whole.  Header lines "# smp: N" and
-#    "# timeout: SECONDS" tune the boot.
+#    "# timeout: SECONDS" tune the boot.  A scenario with a NAME.expect
+#    beside it has its serial line driven by serial-expect.py, which types
+#    at the console as a person would and checks what comes back.
 set -uo pipefail
 shopt -s nullglob
 
@@ -153,10 +155,23 @@ run_scenario() {
 	(cd "$work/root" && find . | cpio -o -H newc --quiet) > "$work/s.cpio"
 	cat "$b/host.cpio" "$work/s.cpio" > "$work/initrd"
 
-	rm -f "$log"
-	timeout --foreground "$timeout" "$self/qemu.sh" "$b" "$work/initrd" \
-		"$log" "$smp" "lgtest=$name" >"$work/qemu.out" 2>&1
-	local rc=$?
+	rm -f "$log" "$log.sock"
+	local rc expect=${script%.sh}.expect
+	if [ -f "$expect" ]; then
+		SERIAL_SOCKET=1 timeout --foreground "$timeout" \
+			"$self/qemu.sh" "$b" "$work/initrd" "$log" "$smp" \
+			"lgtest=$name" >"$work/qemu.out" 2>&1 &
+		timeout "$timeout" "$self/serial-expect.py" "$log.sock" \
+			"$log" "$expect"
+		wait $!
+		rc=$?
+		rm -f "$log.sock"
+	else
+		timeout --foreground "$timeout" "$self/qemu.sh" "$b" \
+			"$work/initrd" "$log" "$smp" "lgtest=$name" \
+			>"$work/qemu.out" 2>&1
+		rc=$?
+	fi
 	rm -rf "$work"
 	tr -d '\r' < "$log" > "$log.txt" 2>/dev/null && mv "$log.txt" "$log"
 
