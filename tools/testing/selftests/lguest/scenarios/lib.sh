@@ -45,13 +45,14 @@ check_host_dmesg_clean() {
 	fi
 }
 
-# run_guest NAME COMMANDS LGUEST-ARGS...: run the Launcher and, once the
-# Guest's init has said hello, type COMMANDS on its console as a user
-# would.  Afterwards $guest_out holds everything the Guest printed,
-# $guest_err what the Launcher said on stderr and $guest_rc its exit
-# status (124 if the Guest outlived $GUEST_TIMEOUT seconds and was killed).
+# run_guest NAME COMMANDS LGUEST-ARGS...: run the Launcher and, each time
+# the Guest's init says hello (again, after a reboot), type COMMANDS on its
+# console as a user would.  Afterwards $guest_out holds everything the
+# Guest printed, $guest_err what the Launcher said on stderr and $guest_rc
+# its exit status (124 if the Guest outlived $GUEST_TIMEOUT seconds and
+# was killed).
 run_guest() {
-	local name=$1 cmds=$2 fifo pid waited=0
+	local name=$1 cmds=$2 fifo pid waited=0 boots=0 hellos
 	shift 2
 	guest_out=/tmp/$name.out
 	guest_err=/tmp/$name.err
@@ -63,15 +64,12 @@ run_guest() {
 	pid=$!
 	exec 3> "$fifo"
 	while kill -0 $pid 2>/dev/null &&
-	      ! grep -q 'init is running' "$guest_out" 2>/dev/null &&
 	      [ $waited -lt $((${GUEST_TIMEOUT:-60} * 5)) ]; do
-		sleep 0.2
-		waited=$((waited + 1))
-	done
-	[ -n "$cmds" ] && echo "$cmds" >&3
-
-	while kill -0 $pid 2>/dev/null &&
-	      [ $waited -lt $((${GUEST_TIMEOUT:-60} * 5)) ]; do
+		hellos=$(grep -c 'init is running' "$guest_out" 2>/dev/null)
+		if [ "${hellos:-0}" -gt $boots ]; then
+			boots=$hellos
+			[ -n "$cmds" ] && echo "$cmds" >&3
+		fi
 		sleep 0.2
 		waited=$((waited + 1))
 	done
