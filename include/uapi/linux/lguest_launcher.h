@@ -40,6 +40,13 @@ struct lguest_vqconfig {
 	__u32 pfn;
 };
 
+/*
+ * A Guest that asks to be powered off is not a Guest that failed: the
+ * reason the Host gives for its death then starts with this, and the
+ * Launcher exits quietly with status 0.
+ */
+#define LGUEST_POWEROFF_PREFIX	"poweroff: "
+
 /* Rings live at page-aligned addresses. */
 #define LGUEST_VRING_ALIGN	4096
 

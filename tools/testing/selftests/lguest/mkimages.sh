@@ -100,7 +100,7 @@ make_host_cpio() {
 	install -m 755 "$self/host-init" "$root/init"
 	install_e2fsprogs "$root"
 	cp "$kobj/drivers/lguest/lg.ko" "$root/lg.ko"
-	[ -x "$b/lguest" ] && cp "$b/lguest" "$root/bin/lguest"
+	cp "$b/lguest" "$root/bin/lguest"
 	cp "$kobj/vmlinux" "$root/vmlinux"
 	cp "$kobj/arch/x86/boot/bzImage" "$root/bzImage"
 	cp "$b/guest.img" "$b/guest-initrd.cpio" "$root/"

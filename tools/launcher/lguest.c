@@ -1,0 +1,1658 @@
+// SPDX-License-Identifier: GPL-2.0
+/*P:100
+ * This is the Launcher, the program a user types to start a Guest:
+ *
+ *	lguest 64 vmlinux root=/dev/vda --block=rootfs.img
+ *
+ * It lays out the Guest's "physical" memory inside its own address space,
+ * puts the kernel (and an initrd) into it, writes the little page of
+ * device descriptions the Guest will find above its RAM, and then hands
+ * the lot to the Host through /dev/lguest.  From then on it sits in a
+ * loop: reading /dev/lguest runs the Guest, and the read only returns
+ * when the Guest wants something from a device, or dies, or asks to be
+ * rebooted.
+:*/
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <elf.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <zlib.h>
+#include <linux/if_tun.h>
+#include <linux/sockios.h>
+#include <linux/virtio_blk.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_ids.h>
+#include <linux/virtio_net.h>
+#include <linux/virtio_ring.h>
+#include <asm/bootparam.h>
+#include <linux/lguest_launcher.h>
+
+/*L:110
+ * Kernel-style names for sized types: this program lives in the kernel
+ * tree and is read by kernel people, so it speaks their dialect.
+:*/
+typedef uint64_t u64;
+typedef uint32_t u32;
+typedef uint16_t u16;
+typedef uint8_t u8;
+
+#define ARRAY_SIZE(x)	(sizeof(x) / sizeof((x)[0]))
+
+#define PAGE_SIZE		4096UL
+#define PAGE_PRESENT		0x7	/* Present, writable, user. */
+#define PTES_PER_PAGE		(PAGE_SIZE / sizeof(u32))
+/* Room above RAM for the device page and the virtqueue rings. */
+#define DEVICE_PAGES		256
+/* Descriptors in each virtqueue. */
+#define VIRTQUEUE_NUM		256
+/* Where boot_params sits, and the kernel command line just after it. */
+#define BOOT_PARAMS_ADDR	0
+#define COMMAND_LINE_MAX	2048
+
+/*L:120
+ * The Guest's "physical" memory is one big anonymous mapping in the
+ * Launcher: Guest physical address 0 is guest_base.  guest_limit is the
+ * end of RAM proper; above it lie the device page and the rings we hand
+ * out, up to guest_max.  Everything the Guest tells us is a Guest physical
+ * address, so we convert with these two helpers, and check with the third.
+:*/
+static u8 *guest_base;
+static unsigned long guest_limit, guest_max, guest_mapped;
+/* The end of the highest kernel segment: nothing else may go below it. */
+static unsigned long kernel_top;
+
+static void *from_guest_phys(unsigned long addr)
+{
+	return guest_base + addr;
+}
+
+static unsigned long to_guest_phys(const void *addr)
+{
+	return (const u8 *)addr - guest_base;
+}
+
+static bool verbose;
+static int lguest_fd = -1;
+static int waker_fd = -1;
+static char **main_args;
+
+static void note(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!verbose)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+/*L:130
+ * One thing every program gets wrong is leaving the terminal in raw mode
+ * when it dies.  We save the settings before we change them and put them
+ * back on every way out: a normal exit, an error exit through err(), or a
+ * fatal signal.
+:*/
+static struct termios saved_term;
+static bool term_saved;
+
+static void restore_term(void)
+{
+	if (term_saved)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_term);
+}
+
+static void die_on_signal(int sig)
+{
+	restore_term();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/*
+ * The Guest did something no well-behaved driver would: we stop it, and
+ * say which device and what went wrong.  The Host frees the Guest when
+ * /dev/lguest is closed, which exit() does for us.
+ */
+static _Noreturn void
+guest_fault(const char *dev, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "lguest: %s: ", dev);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/*L:140
+ * The Guest hands us addresses and lengths: both are checked against the
+ * memory it owns before we touch anything, separately, so that a huge
+ * length cannot wrap the sum around to something innocent-looking.
+:*/
+static bool guest_range_ok(unsigned long addr, unsigned long len)
+{
+	return addr <= guest_max && len <= guest_max - addr;
+}
+
+static void *guest_ptr(const char *dev, unsigned long addr, unsigned long len)
+{
+	if (!guest_range_ok(addr, len))
+		guest_fault(dev, "address %#lx length %lu is outside Guest memory",
+			    addr, len);
+	return from_guest_phys(addr);
+}
+
+/*L:150
+ * Guest memory is mapped once, big enough for RAM and the device pages,
+ * zero-filled by the kernel.  Pages for the device area are handed out
+ * from the bottom of the area upwards.
+:*/
+static void map_guest_memory(unsigned long mem)
+{
+	guest_limit = mem;
+	guest_max = mem;
+	guest_mapped = mem + DEVICE_PAGES * PAGE_SIZE;
+	guest_base = mmap(NULL, guest_mapped, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (guest_base == MAP_FAILED)
+		err(1, "cannot map %lu MB of Guest memory", mem >> 20);
+}
+
+static void *get_pages(unsigned int num)
+{
+	void *addr = from_guest_phys(guest_max);
+
+	if (guest_max + num * PAGE_SIZE > guest_mapped)
+		errx(1, "too many devices: out of device pages");
+	guest_max += num * PAGE_SIZE;
+	return addr;
+}
+
+/*L:160
+ * Loading the kernel.  We read the whole file into memory first: a
+ * kernel is a few megabytes, and having it all at hand makes checking
+ * every offset against its length simple.
+:*/
+struct blob {
+	const char *name;
+	u8 *data;
+	size_t len;
+};
+
+static int read_blob(const char *name, struct blob *b)
+{
+	struct stat st;
+	ssize_t r;
+	size_t done = 0;
+	int fd;
+
+	b->name = name;
+	fd = open(name, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		return -1;
+	}
+	b->len = st.st_size;
+	b->data = malloc(b->len ? b->len : 1);
+	if (!b->data)
+		err(1, "%s", name);
+	while (done < b->len) {
+		r = read(fd, b->data + done, b->len - done);
+		if (r <= 0) {
+			close(fd);
+			return -1;
+		}
+		done += r;
+	}
+	close(fd);
+	return 0;
+}
+
+/* A load error is the user's problem, not the Guest's: one line, exit 1. */
+static _Noreturn void
+bad_kernel(const struct blob *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "lguest: %s: ", b->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/*L:170
+ * An ELF vmlinux tells us what to load where with its program headers.
+ * We use the physical addresses (p_paddr): our page tables map virtual to
+ * physical one to one, and a 32-bit x86 kernel's entry point is physical
+ * too.  Every segment must land inside Guest RAM; the tail of each
+ * (p_memsz beyond p_filesz, the .bss) is already zero.
+:*/
+static unsigned long load_elf(const struct blob *b)
+{
+	const Elf32_Ehdr *eh = (const void *)b->data;
+	const Elf32_Phdr *ph;
+	unsigned int i, loaded = 0;
+
+	if (b->len < sizeof(*eh))
+		bad_kernel(b, "truncated ELF header");
+	if (eh->e_ident[EI_CLASS] != ELFCLASS32 || eh->e_machine != EM_386)
+		bad_kernel(b, "not an i386 kernel (ELF class %u, machine %u)",
+			   eh->e_ident[EI_CLASS],
+			   eh->e_ident[EI_CLASS] == ELFCLASS32 ?
+			   eh->e_machine : ((const Elf64_Ehdr *)eh)->e_machine);
+	if (eh->e_type != ET_EXEC || eh->e_phentsize != sizeof(*ph))
+		bad_kernel(b, "not an executable ELF image");
+	if (eh->e_phoff > b->len ||
+	    (size_t)eh->e_phnum * sizeof(*ph) > b->len - eh->e_phoff)
+		bad_kernel(b, "truncated: program headers lie past the end");
+
+	ph = (const void *)(b->data + eh->e_phoff);
+	for (i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		if (ph[i].p_filesz > ph[i].p_memsz)
+			bad_kernel(b, "segment %u is larger on disk than in memory",
+				   i);
+		if (ph[i].p_offset > b->len ||
+		    ph[i].p_filesz > b->len - ph[i].p_offset)
+			bad_kernel(b, "truncated: segment %u lies past the end",
+				   i);
+		if (ph[i].p_paddr > guest_limit ||
+		    ph[i].p_memsz > guest_limit - ph[i].p_paddr)
+			bad_kernel(b, "segment %u (%#x-%#x) does not fit in %lu MB of Guest memory",
+				   i, ph[i].p_paddr,
+				   ph[i].p_paddr + ph[i].p_memsz,
+				   guest_limit >> 20);
+		note("Loading segment %u at %#x, %u bytes\n", i,
+		     ph[i].p_paddr, ph[i].p_filesz);
+		memcpy(from_guest_phys(ph[i].p_paddr),
+		       b->data + ph[i].p_offset, ph[i].p_filesz);
+		if (ph[i].p_paddr + ph[i].p_memsz > kernel_top)
+			kernel_top = ph[i].p_paddr + ph[i].p_memsz;
+		loaded++;
+	}
+	if (!loaded)
+		bad_kernel(b, "no loadable segments");
+	if (eh->e_entry >= guest_limit)
+		bad_kernel(b, "entry point %#x is outside Guest memory",
+			   eh->e_entry);
+	return eh->e_entry;
+}
+
+/*L:180
+ * A bzImage is the setup code, then a small decompressor, then the real
+ * kernel compressed.  The setup header (from boot protocol 2.08 on) says
+ * where that compressed payload is, so we skip both the setup code and
+ * the decompressor and unpack the payload ourselves: the Guest starts
+ * straight in the kernel proper.  We speak gzip through zlib; for any
+ * other compression we say which one it was, so the user knows what to
+ * rebuild with.
+:*/
+static const char *payload_compression(const u8 *p, size_t len)
+{
+	static const struct {
+		const char *name;
+		const char *magic;
+		size_t len;
+	} kinds[] = {
+		{ "gzip", "\x1f\x8b", 2 },
+		{ "bzip2", "BZh", 3 },
+		{ "lzma", "\x5d\x00\x00", 3 },
+		{ "xz", "\xfd\x37\x7a\x58\x5a", 5 },
+		{ "lzo", "\x89LZO", 4 },
+		{ "lz4", "\x02\x21\x4c\x18", 4 },
+		{ "zstd", "\x28\xb5\x2f\xfd", 4 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (len >= kinds[i].len && !memcmp(p, kinds[i].magic, kinds[i].len))
+			return kinds[i].name;
+	return "an unknown format";
+}
+
+static void gunzip_blob(const struct blob *b, const u8 *in, size_t in_len,
+			struct blob *out)
+{
+	z_stream z = { 0 };
+	size_t cap = in_len * 4 + 4096;
+	int ret;
+
+	out->name = b->name;
+	out->data = malloc(cap);
+	if (!out->data || inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+		errx(1, "%s: cannot start zlib", b->name);
+	z.next_in = (u8 *)in;
+	z.avail_in = in_len;
+	do {
+		if (z.total_out == cap) {
+			cap *= 2;
+			out->data = realloc(out->data, cap);
+			if (!out->data)
+				errx(1, "%s: out of memory unpacking", b->name);
+		}
+		z.next_out = out->data + z.total_out;
+		z.avail_out = cap - z.total_out;
+		ret = inflate(&z, Z_NO_FLUSH);
+	} while (ret == Z_OK);
+	if (ret != Z_STREAM_END)
+		bad_kernel(b, "corrupt gzip payload (%s)",
+			   z.msg ? z.msg : "truncated");
+	out->len = z.total_out;
+	inflateEnd(&z);
+}
+
+static unsigned long load_bzimage(const struct blob *b)
+{
+	const struct setup_header *hdr;
+	unsigned long pm_start, setup_sects;
+	struct blob payload;
+	const char *kind;
+	unsigned long entry;
+
+	if (b->len < 0x1f1 + sizeof(*hdr))
+		bad_kernel(b, "truncated bzImage setup header");
+	hdr = (const void *)(b->data + 0x1f1);
+	if (hdr->version < 0x208)
+		bad_kernel(b, "boot protocol %u.%02u is too old (need 2.08)",
+			   hdr->version >> 8, hdr->version & 0xff);
+
+	setup_sects = hdr->setup_sects ? hdr->setup_sects : 4;
+	pm_start = (setup_sects + 1) * 512;
+	if (pm_start > b->len || hdr->payload_offset > b->len - pm_start ||
+	    hdr->payload_length > b->len - pm_start - hdr->payload_offset)
+		bad_kernel(b, "truncated: the payload lies past the end");
+
+	kind = payload_compression(b->data + pm_start + hdr->payload_offset,
+				   hdr->payload_length);
+	if (strcmp(kind, "gzip"))
+		bad_kernel(b, "payload is compressed with %s; this Launcher unpacks gzip only (build with CONFIG_KERNEL_GZIP)",
+			   kind);
+	gunzip_blob(b, b->data + pm_start + hdr->payload_offset,
+		    hdr->payload_length, &payload);
+	if (payload.len < SELFMAG || memcmp(payload.data, ELFMAG, SELFMAG))
+		bad_kernel(b, "the unpacked payload is not an ELF kernel");
+	entry = load_elf(&payload);
+	free(payload.data);
+	return entry;
+}
+
+static unsigned long load_kernel(const char *name)
+{
+	struct blob b;
+	unsigned long entry;
+
+	if (read_blob(name, &b) < 0)
+		errx(1, "cannot read kernel %s: %s", name, strerror(errno));
+	if (b.len >= SELFMAG && !memcmp(b.data, ELFMAG, SELFMAG))
+		entry = load_elf(&b);
+	else if (b.len >= 0x206 && !memcmp(b.data + 0x202, "HdrS", 4))
+		entry = load_bzimage(&b);
+	else
+		bad_kernel(&b, "not an ELF vmlinux nor a bzImage");
+	free(b.data);
+	return entry;
+}
+
+/*L:190
+ * The initrd goes at the very top of RAM, page aligned, where the kernel
+ * will find it through boot_params.  It has to leave room below it for
+ * the kernel itself and for our page tables, and we say so with the
+ * sizes if it does not.
+:*/
+static unsigned long load_initrd(const char *name, unsigned long kernel_end)
+{
+	struct blob b;
+	unsigned long len, addr;
+
+	if (read_blob(name, &b) < 0)
+		errx(1, "cannot read initrd %s: %s", name, strerror(errno));
+	len = (b.len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	if (len + kernel_end + 2 * PAGE_SIZE > guest_limit)
+		errx(1, "%s: a %lu KB initrd above a %lu KB kernel needs more than %lu MB of memory",
+		     name, (unsigned long)b.len >> 10, kernel_end >> 10,
+		     guest_limit >> 20);
+	addr = guest_limit - len;
+	memcpy(from_guest_phys(addr), b.data, b.len);
+	free(b.data);
+	note("Loaded initrd %s at %#lx, %lu bytes\n", name, addr, len);
+	return len;
+}
+
+/*L:200
+ * The Guest starts with paging on, so it needs page tables: the simplest
+ * thing that works is to map every page of RAM at the same virtual
+ * address as its physical one.  Two-level i386 tables, one page directory
+ * and as many page-table pages as it takes, placed just below the initrd.
+ * The Guest builds its own tables early and forgets these.
+:*/
+static unsigned long setup_pagetables(unsigned long initrd_len,
+				      unsigned long kernel_end)
+{
+	unsigned long pages = guest_limit / PAGE_SIZE, i;
+	unsigned long pte_pages = (pages + PTES_PER_PAGE - 1) / PTES_PER_PAGE;
+	u32 *pgdir, *ptes;
+
+	pgdir = from_guest_phys(guest_limit - initrd_len - PAGE_SIZE);
+	ptes = (u32 *)pgdir - pte_pages * PTES_PER_PAGE;
+	if (to_guest_phys(ptes) < kernel_end)
+		errx(1, "%lu MB of memory is too small: the kernel ends at %lu KB and its page tables and initrd need %lu KB more",
+		     guest_limit >> 20, kernel_end >> 10,
+		     (initrd_len + (pte_pages + 1) * PAGE_SIZE) >> 10);
+
+	for (i = 0; i < pages; i++)
+		ptes[i] = (i * PAGE_SIZE) | PAGE_PRESENT;
+	for (i = 0; i < pte_pages; i++)
+		pgdir[i] = (to_guest_phys(ptes) + i * PAGE_SIZE) | PAGE_PRESENT;
+	note("Linear mapping of %lu pages in %lu pte pages at %#lx\n",
+	     pages, pte_pages, to_guest_phys(ptes));
+	return to_guest_phys(pgdir);
+}
+
+/*L:210
+ * boot_params is what a bootloader leaves a kernel: we put it at physical
+ * 0 with a one-entry memory map, the command line right after it, the
+ * initrd, and hardware_subarch = 1, which is what tells the kernel's
+ * first instructions that it is an lguest Guest and must not touch
+ * anything privileged.
+:*/
+static void setup_boot_params(const char *cmdline, unsigned long initrd_len)
+{
+	struct boot_params *boot = from_guest_phys(BOOT_PARAMS_ADDR);
+	char *line = (char *)(boot + 1);
+
+	memset(boot, 0, sizeof(*boot));
+	boot->e820_entries = 1;
+	boot->e820_table[0].addr = 0;
+	boot->e820_table[0].size = guest_limit;
+	boot->e820_table[0].type = 1;	/* E820_TYPE_RAM */
+	snprintf(line, COMMAND_LINE_MAX, "%s", cmdline);
+	boot->hdr.cmd_line_ptr = to_guest_phys(line);
+	boot->hdr.cmdline_size = COMMAND_LINE_MAX;
+	boot->hdr.version = 0x20c;
+	boot->hdr.boot_flag = 0xAA55;
+	boot->hdr.header = 0x53726448;	/* "HdrS" */
+	boot->hdr.hardware_subarch = X86_SUBARCH_LGUEST;
+	boot->hdr.type_of_loader = 0xff;
+	if (initrd_len) {
+		boot->hdr.ramdisk_image = guest_limit - initrd_len;
+		boot->hdr.ramdisk_size = initrd_len;
+	}
+}
+/*:*/
+
+/*L:300
+ * Devices.  Each device the user asked for gets an entry in the device
+ * page (the layout is in include/uapi/linux/lguest_launcher.h), some
+ * virtqueues, and a struct device here that remembers how to serve them.
+:*/
+struct device;
+
+struct virtqueue {
+	struct virtqueue *next;
+	struct device *dev;
+	/* Our copy of what we wrote into the device page for this queue. */
+	struct lguest_vqconfig config;
+	/* The ring itself, in Guest memory. */
+	struct vring vring;
+	/* The next available entry we have not yet taken. */
+	u16 last_avail_idx;
+	/* Buffers taken but not yet handed back. */
+	unsigned int inflight;
+	/* Called when the Guest kicks this queue. */
+	void (*handle_output)(struct virtqueue *vq);
+};
+
+struct device {
+	struct device *next;
+	/* For messages: "console", "block vda", "net", "rng". */
+	char name[32];
+	/* Our entry in the device page, in Guest memory. */
+	struct lguest_device_desc *desc;
+	/* The entry's room in the page, fixed when we built it. */
+	unsigned int desc_len;
+	struct virtqueue *vq;
+	/* An input file descriptor the Waker watches for us, or -1. */
+	int fd;
+	bool (*handle_input)(struct device *dev);
+	/* Called once the Guest's driver is ready (status DRIVER_OK). */
+	void (*ready)(struct device *dev);
+	void *priv;
+};
+
+static struct {
+	u8 *page;
+	unsigned int used;
+	unsigned int next_irq;
+	unsigned int block_count;
+	struct device *first, *last;
+	fd_set infds;
+	int max_infd;
+} devices = { .next_irq = 1 };
+
+/* The Waker watches the file descriptors of devices that want input. */
+static void watch_fd(int fd, bool on)
+{
+	int msg = on ? fd : -fd - 1;
+
+	if (on)
+		FD_SET(fd, &devices.infds);
+	else
+		FD_CLR(fd, &devices.infds);
+	if (fd > devices.max_infd)
+		devices.max_infd = fd;
+	if (waker_fd >= 0 && write(waker_fd, &msg, sizeof(msg)) != sizeof(msg))
+		err(1, "telling the Waker");
+}
+
+/*L:310
+ * The entries sit one after another in the page.  An entry cannot grow
+ * once the next one is written, so a device is built in order: its
+ * virtqueues, then its feature bits, then its configuration.  We check
+ * each addition still fits in the page: a device page that overflows
+ * would hand the Guest garbage as its next device.
+:*/
+static u8 *desc_grow(struct device *dev, unsigned int len)
+{
+	u8 *p = devices.page + devices.used;
+
+	/* Keep one byte for the type-0 entry that ends the list. */
+	if (devices.used + len >= PAGE_SIZE)
+		errx(1, "%s: too many devices for the device page", dev->name);
+	devices.used += len;
+	dev->desc_len += len;
+	return p;
+}
+
+static struct device *new_device(const char *name, u8 type)
+{
+	struct device *dev = calloc(1, sizeof(*dev));
+
+	if (!dev)
+		err(1, "%s", name);
+	if (!devices.page)
+		devices.page = get_pages(1);
+	snprintf(dev->name, sizeof(dev->name), "%s", name);
+	dev->fd = -1;
+	dev->desc = (void *)desc_grow(dev, sizeof(*dev->desc));
+	dev->desc->type = type;
+	if (devices.last)
+		devices.last->next = dev;
+	else
+		devices.first = dev;
+	devices.last = dev;
+	return dev;
+}
+
+static void add_virtqueue(struct device *dev,
+			  void (*handle_output)(struct virtqueue *vq))
+{
+	unsigned int pages = (vring_size(VIRTQUEUE_NUM, LGUEST_VRING_ALIGN) +
+			      PAGE_SIZE - 1) / PAGE_SIZE;
+	struct virtqueue **i, *vq = calloc(1, sizeof(*vq));
+	void *p = get_pages(pages);
+
+	if (!vq)
+		err(1, "%s", dev->name);
+	if (dev->desc->feature_len || dev->desc->config_len)
+		errx(1, "%s: virtqueue added after features", dev->name);
+	vq->dev = dev;
+	vq->handle_output = handle_output;
+	vq->config.num = VIRTQUEUE_NUM;
+	vq->config.irq = devices.next_irq++;
+	vq->config.pfn = to_guest_phys(p) / PAGE_SIZE;
+	vring_init(&vq->vring, VIRTQUEUE_NUM, p, LGUEST_VRING_ALIGN);
+
+	memcpy(desc_grow(dev, sizeof(vq->config)), &vq->config,
+	       sizeof(vq->config));
+	dev->desc->num_vq++;
+	for (i = &dev->vq; *i; i = &(*i)->next)
+		;
+	*i = vq;
+	note("%s: virtqueue %u at pfn %#x, irq %u\n", dev->name,
+	     dev->desc->num_vq - 1, vq->config.pfn, vq->config.irq);
+}
+
+/* The two feature bitmaps come right after the vqconfigs. */
+static u8 *feature_bits(struct device *dev)
+{
+	return (u8 *)(dev->desc + 1) +
+		dev->desc->num_vq * sizeof(struct lguest_vqconfig);
+}
+
+static void add_feature(struct device *dev, unsigned int bit)
+{
+	u8 *bits = feature_bits(dev);
+
+	if (dev->desc->config_len)
+		errx(1, "%s: feature added after config", dev->name);
+	while (dev->desc->feature_len <= bit / 8) {
+		/* Growing the offer grows the accepted bitmap too. */
+		desc_grow(dev, 2);
+		memmove(bits + dev->desc->feature_len + 1,
+			bits + dev->desc->feature_len, dev->desc->feature_len);
+		bits[dev->desc->feature_len] = 0;
+		dev->desc->feature_len++;
+		bits[2 * dev->desc->feature_len - 1] = 0;
+	}
+	bits[bit / 8] |= 1 << (bit % 8);
+}
+
+static bool guest_accepted(struct device *dev, unsigned int bit)
+{
+	const u8 *accepted = feature_bits(dev) + dev->desc->feature_len;
+
+	return bit / 8 < dev->desc->feature_len &&
+		(accepted[bit / 8] & (1 << (bit % 8)));
+}
+
+static void set_config(struct device *dev, const void *conf, unsigned int len)
+{
+	if (len > 255)
+		errx(1, "%s: config too large", dev->name);
+	memcpy(desc_grow(dev, len), conf, len);
+	dev->desc->config_len = len;
+}
+
+/*L:320
+ * Interrupts.  When we have used some of the Guest's buffers we tell it
+ * with LHREQ_IRQ, unless it asked not to be bothered
+ * (VRING_AVAIL_F_NO_INTERRUPT), and except that a Guest which accepted
+ * VIRTIO_F_NOTIFY_ON_EMPTY wants to hear once we have used everything
+ * it gave us, whatever the flag says.
+:*/
+static void trigger_irq(struct virtqueue *vq)
+{
+	unsigned long buf[] = { LHREQ_IRQ, vq->config.irq };
+
+	__sync_synchronize();
+	if ((vq->vring.avail->flags & VRING_AVAIL_F_NO_INTERRUPT) &&
+	    !(vq->inflight == 0 &&
+	      guest_accepted(vq->dev, VIRTIO_F_NOTIFY_ON_EMPTY)))
+		return;
+	if (write(lguest_fd, buf, sizeof(buf)) != 0)
+		err(1, "raising interrupt %u", vq->config.irq);
+}
+
+/*L:330
+ * Walking a ring.  Each buffer the Guest offers is a chain of
+ * descriptors; the "available" ring lists the heads of the chains.  The
+ * Guest writes all of this, so we trust none of it: the index must not
+ * run ahead of us by more than the ring holds, a head and every "next"
+ * must be inside the ring, a chain longer than the ring is a loop, every
+ * buffer must lie in Guest memory, and a driver may not put something
+ * for us to read (output) after something for us to write (input).
+:*/
+static unsigned int next_desc(struct virtqueue *vq, unsigned int i)
+{
+	struct vring_desc *d = &vq->vring.desc[i];
+	unsigned int next;
+
+	if (!(d->flags & VRING_DESC_F_NEXT))
+		return vq->vring.num;
+	next = d->next;
+	__sync_synchronize();
+	if (next >= vq->vring.num)
+		guest_fault(vq->dev->name, "descriptor %u points to %u, past the ring of %u",
+			    i, next, vq->vring.num);
+	return next;
+}
+
+/*
+ * Take the next available buffer: returns its head, fills iov with
+ * out_num readable then in_num writable pieces, or returns vring.num when
+ * the Guest has nothing for us.
+ */
+static unsigned int get_vq_desc(struct virtqueue *vq, struct iovec iov[],
+				unsigned int *out_num, unsigned int *in_num)
+{
+	const char *name = vq->dev->name;
+	unsigned int i, head, count = 0;
+	u16 avail_idx = vq->vring.avail->idx;
+
+	__sync_synchronize();
+	if ((u16)(avail_idx - vq->last_avail_idx) > vq->vring.num)
+		guest_fault(name, "available index jumped from %u to %u",
+			    vq->last_avail_idx, avail_idx);
+	if (avail_idx == vq->last_avail_idx)
+		return vq->vring.num;
+
+	head = vq->vring.avail->ring[vq->last_avail_idx++ % vq->vring.num];
+	if (head >= vq->vring.num)
+		guest_fault(name, "buffer head %u is past the ring of %u",
+			    head, vq->vring.num);
+
+	*out_num = *in_num = 0;
+	i = head;
+	do {
+		struct vring_desc *d = &vq->vring.desc[i];
+
+		if (++count > vq->vring.num)
+			guest_fault(name, "descriptor chain from %u loops", head);
+		if (d->flags & VRING_DESC_F_INDIRECT)
+			guest_fault(name, "indirect descriptors were not offered");
+		if (d->addr > ULONG_MAX)
+			guest_fault(name, "descriptor %u address %#llx is out of range",
+				    i, (unsigned long long)d->addr);
+		iov[*out_num + *in_num].iov_len = d->len;
+		iov[*out_num + *in_num].iov_base =
+			guest_ptr(name, d->addr, d->len);
+		if (d->flags & VRING_DESC_F_WRITE)
+			(*in_num)++;
+		else if (*in_num)
+			guest_fault(name, "descriptor %u is output after input", i);
+		else
+			(*out_num)++;
+		i = next_desc(vq, i);
+	} while (i != vq->vring.num);
+
+	vq->inflight++;
+	return head;
+}
+
+/* Hand a buffer back, saying how many bytes we wrote into it. */
+static void add_used(struct virtqueue *vq, unsigned int head, unsigned int len)
+{
+	struct vring_used_elem *used;
+
+	used = &vq->vring.used->ring[vq->vring.used->idx % vq->vring.num];
+	used->id = head;
+	used->len = len;
+	__sync_synchronize();
+	vq->vring.used->idx++;
+	vq->inflight--;
+}
+
+static void add_used_and_trigger(struct virtqueue *vq, unsigned int head,
+				 unsigned int len)
+{
+	add_used(vq, head, len);
+	trigger_irq(vq);
+}
+
+/* Bytes in a run of iovecs, and copying out of or into them. */
+static size_t iov_total(const struct iovec *iov, unsigned int num)
+{
+	size_t len = 0;
+	unsigned int i;
+
+	for (i = 0; i < num; i++)
+		len += iov[i].iov_len;
+	return len;
+}
+
+static void iov_consume(struct iovec *iov, unsigned int num, void *dst,
+			size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < num && len; i++) {
+		size_t n = iov[i].iov_len < len ? iov[i].iov_len : len;
+
+		if (dst) {
+			memcpy(dst, iov[i].iov_base, n);
+			dst = (u8 *)dst + n;
+		}
+		iov[i].iov_base = (u8 *)iov[i].iov_base + n;
+		iov[i].iov_len -= n;
+		len -= n;
+	}
+}
+/*:*/
+
+/*L:340
+ * The console.  Input comes from our stdin into buffers the Guest left in
+ * its receive queue; output is whatever the Guest puts in its transmit
+ * queue, written to stdout.  If stdin is a terminal we put it in raw
+ * mode, so that every key goes to the Guest, ^C included.  Which raises
+ * the question of how to get out: three ^C within a second, each alone
+ * in its buffer, end the Launcher.
+:*/
+struct console_abort {
+	unsigned int count;
+	struct timespec start;
+};
+
+static bool handle_console_input(struct device *dev)
+{
+	struct console_abort *abort = dev->priv;
+	struct iovec iov[VIRTQUEUE_NUM];
+	unsigned int head, in, out;
+	ssize_t len;
+
+	head = get_vq_desc(dev->vq, iov, &out, &in);
+	if (head == dev->vq->vring.num)
+		return false;	/* No buffer: wait until the Guest gives one. */
+	if (out)
+		guest_fault(dev->name, "input buffer has output descriptors");
+
+	len = readv(dev->fd, iov, in);
+	if (len <= 0) {
+		/* stdin is closed: give back the buffer and stop reading. */
+		add_used_and_trigger(dev->vq, head, 0);
+		watch_fd(dev->fd, false);
+		dev->fd = -1;
+		return false;
+	}
+	add_used_and_trigger(dev->vq, head, len);
+
+	if (len == 1 && ((char *)iov[0].iov_base)[0] == 3) {
+		struct timespec now;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (!abort->count++)
+			abort->start = now;
+		else if (abort->count == 3) {
+			if (now.tv_sec <= abort->start.tv_sec + 1)
+				exit(2);
+			abort->count = 0;
+		}
+	} else {
+		abort->count = 0;
+	}
+	return true;
+}
+
+static void handle_console_output(struct virtqueue *vq)
+{
+	struct iovec iov[VIRTQUEUE_NUM];
+	unsigned int head, out, in;
+
+	while ((head = get_vq_desc(vq, iov, &out, &in)) != vq->vring.num) {
+		size_t len = iov_total(iov, out);
+
+		if (in)
+			guest_fault(vq->dev->name, "output buffer has input descriptors");
+		while (iov_total(iov, out)) {
+			ssize_t r = writev(STDOUT_FILENO, iov, out);
+
+			if (r <= 0)
+				break;
+			iov_consume(iov, out, NULL, r);
+		}
+		add_used_and_trigger(vq, head, len);
+	}
+}
+
+/* New receive buffers: start reading stdin again if we had stopped. */
+static void console_refill(struct virtqueue *vq)
+{
+	if (vq->dev->fd >= 0)
+		watch_fd(vq->dev->fd, true);
+}
+
+static void setup_console(void)
+{
+	struct device *dev = new_device("console", VIRTIO_ID_CONSOLE);
+	struct termios term;
+
+	if (tcgetattr(STDIN_FILENO, &saved_term) == 0) {
+		term_saved = true;
+		term = saved_term;
+		cfmakeraw(&term);
+		/* Keep turning \n into \r\n on the way out: the Guest is not
+		 * the only one writing to this terminal. */
+		term.c_oflag |= OPOST | ONLCR;
+		tcsetattr(STDIN_FILENO, TCSANOW, &term);
+	}
+	dev->fd = STDIN_FILENO;
+	dev->handle_input = handle_console_input;
+	dev->priv = calloc(1, sizeof(struct console_abort));
+	add_virtqueue(dev, console_refill);
+	add_virtqueue(dev, handle_console_output);
+	watch_fd(dev->fd, true);
+}
+
+/*L:350
+ * The network card is a tap device: whatever the Guest transmits is
+ * written to the tap, whatever arrives on the tap goes into the Guest's
+ * receive buffers.  The tap speaks the same virtio_net header the Guest
+ * does (IFF_VNET_HDR), so packets pass through untouched.  The tap gets
+ * either an IP address of its own (a point-to-point link between Host
+ * and Guest) or joins an existing bridge.
+:*/
+static bool handle_net_input(struct device *dev)
+{
+	struct iovec iov[VIRTQUEUE_NUM];
+	unsigned int head, in, out;
+	ssize_t len;
+
+	head = get_vq_desc(dev->vq, iov, &out, &in);
+	if (head == dev->vq->vring.num)
+		return false;
+	if (out)
+		guest_fault(dev->name, "receive buffer has output descriptors");
+	if (iov_total(iov, in) < sizeof(struct virtio_net_hdr) + 1514)
+		guest_fault(dev->name, "receive buffer of %zu bytes is too small",
+			    iov_total(iov, in));
+	len = readv(dev->fd, iov, in);
+	if (len < 0) {
+		/* Nothing there after all: put the buffer back. */
+		dev->vq->last_avail_idx--;
+		dev->vq->inflight--;
+		return true;
+	}
+	add_used_and_trigger(dev->vq, head, len);
+	return true;
+}
+
+static void handle_net_output(struct virtqueue *vq)
+{
+	struct iovec iov[VIRTQUEUE_NUM];
+	unsigned int head, out, in;
+
+	while ((head = get_vq_desc(vq, iov, &out, &in)) != vq->vring.num) {
+		if (in)
+			guest_fault(vq->dev->name, "transmit buffer has input descriptors");
+		if (iov_total(iov, out) < sizeof(struct virtio_net_hdr))
+			guest_fault(vq->dev->name, "transmit buffer shorter than its header");
+		if (writev(vq->dev->fd, iov, out) < 0)
+			note("net: tap write: %s\n", strerror(errno));
+		add_used_and_trigger(vq, head, 0);
+	}
+}
+
+static void net_refill(struct virtqueue *vq)
+{
+	watch_fd(vq->dev->fd, true);
+}
+
+static int open_tap(char *ifname)
+{
+	struct ifreq ifr = { 0 };
+	int fd;
+
+	fd = open("/dev/net/tun", O_RDWR);
+	if (fd < 0)
+		err(1, "--tunnet: cannot open /dev/net/tun (is the tun module loaded, are you root?)");
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+	snprintf(ifr.ifr_name, IFNAMSIZ, "lguest%%d");
+	if (ioctl(fd, TUNSETIFF, &ifr) != 0)
+		err(1, "--tunnet: cannot create a tap device");
+	snprintf(ifname, IFNAMSIZ, "%s", ifr.ifr_name);
+	/* Reads must not block: the Waker only says input may be there. */
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	return fd;
+}
+
+static void set_ip_and_up(int sock, const char *ifname, const char *ip)
+{
+	struct ifreq ifr = { 0 };
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
+
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname);
+	if (ip) {
+		sin->sin_family = AF_INET;
+		if (inet_pton(AF_INET, ip, &sin->sin_addr) != 1)
+			errx(1, "--tunnet=%s: not an IPv4 address", ip);
+		if (ioctl(sock, SIOCSIFADDR, &ifr) != 0)
+			err(1, "--tunnet: setting address %s on %s", ip, ifname);
+	}
+	if (ioctl(sock, SIOCGIFFLAGS, &ifr) != 0)
+		err(1, "--tunnet: reading flags of %s", ifname);
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(sock, SIOCSIFFLAGS, &ifr) != 0)
+		err(1, "--tunnet: bringing up %s", ifname);
+}
+
+static void add_to_bridge(int sock, const char *ifname, const char *bridge)
+{
+	struct ifreq ifr = { 0 };
+	unsigned int index = if_nametoindex(ifname);
+
+	if (strlen(bridge) >= IFNAMSIZ || !if_nametoindex(bridge))
+		errx(1, "--tunnet=bridge:%s: no such bridge", bridge);
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", bridge);
+	ifr.ifr_ifindex = index;
+	if (ioctl(sock, SIOCBRADDIF, &ifr) != 0)
+		err(1, "--tunnet=bridge:%s: cannot add %s to it", bridge, ifname);
+}
+
+static void setup_tun_net(const char *arg)
+{
+	static unsigned int count;
+	struct device *dev;
+	char ifname[IFNAMSIZ], name[32];
+	u8 mac[6] = { 0x02, 0x00, 0x4c, 0x47, 0x00, 0x00 };
+	int sock;
+
+	snprintf(name, sizeof(name), "net%u", count);
+	dev = new_device(name, VIRTIO_ID_NET);
+	dev->fd = open_tap(ifname);
+	dev->handle_input = handle_net_input;
+	add_virtqueue(dev, net_refill);
+	add_virtqueue(dev, handle_net_output);
+
+	sock = socket(AF_INET, SOCK_DGRAM, IPPROTO_IP);
+	if (sock < 0)
+		err(1, "--tunnet: socket");
+	if (!strncmp(arg, "bridge:", 7)) {
+		add_to_bridge(sock, ifname, arg + 7);
+		set_ip_and_up(sock, ifname, NULL);
+	} else {
+		set_ip_and_up(sock, ifname, arg);
+	}
+	close(sock);
+
+	/* A locally administered MAC, different for each card. */
+	mac[5] = count++;
+	add_feature(dev, VIRTIO_NET_F_MAC);
+	set_config(dev, mac, sizeof(mac));
+	watch_fd(dev->fd, true);
+	note("%s: tap %s, %s\n", dev->name, ifname, arg);
+}
+
+/*L:360
+ * The block device.  Requests are served by an I/O thread of their own,
+ * so a slow disk never holds up the Guest's console or network: a kick
+ * on the queue just pokes the thread through a pipe.  Each request is a
+ * header (read, write, flush, or "who are you"), the data, and a status
+ * byte we write last.  A read or write beyond the end of the file is a
+ * Guest bug, and we never let it grow the file.
+:*/
+struct vblk_info {
+	int fd;
+	u64 len;
+	int kick[2];
+	pthread_t thread;
+};
+
+static void blk_request(struct virtqueue *vq, unsigned int head,
+			struct iovec *iov, unsigned int out, unsigned int in)
+{
+	struct vblk_info *vblk = vq->dev->priv;
+	struct virtio_blk_outhdr hdr;
+	u8 status = VIRTIO_BLK_S_OK, *statusp;
+	size_t len = 0, datalen;
+	off_t off;
+	ssize_t r;
+
+	if (iov_total(iov, out) < sizeof(hdr) || !in ||
+	    iov[out + in - 1].iov_len < 1)
+		guest_fault(vq->dev->name, "malformed request");
+	iov_consume(iov, out, &hdr, sizeof(hdr));
+	statusp = (u8 *)iov[out + in - 1].iov_base +
+		iov[out + in - 1].iov_len - 1;
+	iov[out + in - 1].iov_len--;
+	off = (off_t)hdr.sector * 512;
+
+	switch (hdr.type & ~VIRTIO_BLK_T_BARRIER) {
+	case VIRTIO_BLK_T_IN:
+		datalen = iov_total(iov + out, in);
+		if (hdr.sector > vblk->len / 512 ||
+		    datalen > vblk->len - off)
+			guest_fault(vq->dev->name, "read of %zu bytes at sector %llu is past the end of the disk",
+				    datalen, (unsigned long long)hdr.sector);
+		r = preadv(vblk->fd, iov + out, in, off);
+		if (r != (ssize_t)datalen)
+			status = VIRTIO_BLK_S_IOERR;
+		len = r > 0 ? r : 0;
+		break;
+	case VIRTIO_BLK_T_OUT:
+		datalen = iov_total(iov, out);
+		if (hdr.sector > vblk->len / 512 ||
+		    datalen > vblk->len - off)
+			guest_fault(vq->dev->name, "write of %zu bytes at sector %llu is past the end of the disk",
+				    datalen, (unsigned long long)hdr.sector);
+		r = pwritev(vblk->fd, iov, out, off);
+		if (r != (ssize_t)datalen)
+			status = VIRTIO_BLK_S_IOERR;
+		break;
+	case VIRTIO_BLK_T_FLUSH:
+		if (fdatasync(vblk->fd) != 0)
+			status = VIRTIO_BLK_S_IOERR;
+		break;
+	case VIRTIO_BLK_T_GET_ID:
+		len = iov_total(iov + out, in);
+		if (len > VIRTIO_BLK_ID_BYTES)
+			len = VIRTIO_BLK_ID_BYTES;
+		memset(iov[out].iov_base, 0, iov[out].iov_len < len ?
+		       iov[out].iov_len : len);
+		snprintf(iov[out].iov_base, iov[out].iov_len < len ?
+			 iov[out].iov_len : len, "lguest-%s", vq->dev->name + 6);
+		break;
+	default:
+		status = VIRTIO_BLK_S_UNSUPP;
+	}
+	/* A barrier asks that everything before it be on the disk. */
+	if ((hdr.type & VIRTIO_BLK_T_BARRIER) && fdatasync(vblk->fd) != 0)
+		status = VIRTIO_BLK_S_IOERR;
+	*statusp = status;
+	add_used_and_trigger(vq, head, len + 1);
+}
+
+static void *blk_thread(void *arg)
+{
+	struct virtqueue *vq = arg;
+	struct vblk_info *vblk = vq->dev->priv;
+	struct iovec iov[VIRTQUEUE_NUM];
+	unsigned int head, out, in;
+	char c;
+
+	while (read(vblk->kick[0], &c, 1) == 1) {
+		while ((head = get_vq_desc(vq, iov, &out, &in)) != vq->vring.num)
+			blk_request(vq, head, iov, out, in);
+	}
+	return NULL;
+}
+
+static void blk_kick(struct virtqueue *vq)
+{
+	struct vblk_info *vblk = vq->dev->priv;
+
+	if (write(vblk->kick[1], "", 1) != 1)
+		err(1, "%s: waking the I/O thread", vq->dev->name);
+}
+
+/* The thread starts once the driver is ready, and never before. */
+static void blk_ready(struct device *dev)
+{
+	struct vblk_info *vblk = dev->priv;
+
+	if (!vblk->thread && pthread_create(&vblk->thread, NULL, blk_thread,
+					    dev->vq))
+		errx(1, "%s: cannot start the I/O thread", dev->name);
+}
+
+static void setup_block_file(const char *filename)
+{
+	struct virtio_blk_config conf = { 0 };
+	struct vblk_info *vblk = calloc(1, sizeof(*vblk));
+	struct device *dev;
+	char name[32];
+	struct stat st;
+
+	snprintf(name, sizeof(name), "block vd%c", 'a' + devices.block_count++);
+	if (!vblk)
+		err(1, "%s", filename);
+	vblk->fd = open(filename, O_RDWR | O_LARGEFILE);
+	if (vblk->fd < 0 || fstat(vblk->fd, &st) < 0)
+		err(1, "--block=%s", filename);
+	vblk->len = S_ISBLK(st.st_mode) ? (u64)lseek(vblk->fd, 0, SEEK_END) :
+		(u64)st.st_size;
+	if (pipe(vblk->kick) != 0)
+		err(1, "%s", name);
+
+	dev = new_device(name, VIRTIO_ID_BLOCK);
+	dev->priv = vblk;
+	dev->ready = blk_ready;
+	add_virtqueue(dev, blk_kick);
+	add_feature(dev, VIRTIO_BLK_F_FLUSH);
+	conf.capacity = vblk->len / 512;
+	set_config(dev, &conf, sizeof(conf.capacity));
+	note("%s: %s, %llu sectors\n", name, filename,
+	     (unsigned long long)conf.capacity);
+}
+
+/*L:370
+ * Entropy: the Guest offers empty buffers and we fill them from
+ * /dev/urandom, which never makes anyone wait.
+:*/
+static void handle_rng(struct virtqueue *vq)
+{
+	struct iovec iov[VIRTQUEUE_NUM];
+	unsigned int head, out, in;
+	int fd = (intptr_t)vq->dev->priv;
+
+	while ((head = get_vq_desc(vq, iov, &out, &in)) != vq->vring.num) {
+		ssize_t len;
+
+		if (out)
+			guest_fault(vq->dev->name, "entropy buffer has output descriptors");
+		len = readv(fd, iov, in);
+		add_used_and_trigger(vq, head, len > 0 ? len : 0);
+	}
+}
+
+static void setup_rng(void)
+{
+	struct device *dev = new_device("rng", VIRTIO_ID_RNG);
+	int fd = open("/dev/urandom", O_RDONLY);
+
+	if (fd < 0)
+		err(1, "--rng: /dev/urandom");
+	dev->priv = (void *)(intptr_t)fd;
+	add_virtqueue(dev, handle_rng);
+}
+/*:*/
+
+/*L:400
+ * The Waker.  While the Guest runs, the Launcher is stuck inside a read
+ * of /dev/lguest, so it cannot notice a key being pressed or a packet
+ * arriving.  A child process does the noticing: it waits in select() on
+ * every input we care about and, when one is ready, writes LHREQ_BREAK
+ * to /dev/lguest, which kicks the Launcher out of the Guest with EAGAIN.
+ * The Host holds the Waker in that write until the Launcher has served
+ * the input and cleared the break, so it never spins.  The Launcher
+ * tells the Waker which descriptors to watch through a pipe; when the
+ * Launcher dies, the pipe closes and the Waker follows it.
+:*/
+static _Noreturn void waker(int pipefd)
+{
+	fd_set watched = devices.infds;
+	int max = devices.max_infd > pipefd ? devices.max_infd : pipefd;
+
+	for (;;) {
+		unsigned long args[] = { LHREQ_BREAK, 1 };
+		fd_set rfds = watched;
+		int fd;
+
+		FD_SET(pipefd, &rfds);
+		if (select(max + 1, &rfds, NULL, NULL, NULL) < 0)
+			continue;
+		if (FD_ISSET(pipefd, &rfds)) {
+			if (read(pipefd, &fd, sizeof(fd)) != sizeof(fd))
+				_exit(0);
+			if (fd >= 0) {
+				FD_SET(fd, &watched);
+				if (fd > max)
+					max = fd;
+			} else {
+				FD_CLR(-fd - 1, &watched);
+			}
+			continue;
+		}
+		if (pwrite(lguest_fd, args, sizeof(args), 0) < 0 &&
+		    errno != EAGAIN)
+			_exit(0);
+	}
+}
+
+static void start_waker(void)
+{
+	int pipefd[2];
+
+	if (pipe(pipefd) != 0)
+		err(1, "creating the Waker's pipe");
+	switch (fork()) {
+	case -1:
+		err(1, "forking the Waker");
+	case 0:
+		close(pipefd[1]);
+		waker(pipefd[0]);
+	}
+	close(pipefd[0]);
+	waker_fd = pipefd[1];
+}
+
+/* Serve every input that is ready now, then let the Waker go again. */
+static void service_input(void)
+{
+	struct timeval zero = { 0, 0 };
+	unsigned long args[] = { LHREQ_BREAK, 0 };
+	struct device *dev;
+	fd_set rfds = devices.infds;
+
+	if (select(devices.max_infd + 1, &rfds, NULL, NULL, &zero) > 0) {
+		for (dev = devices.first; dev; dev = dev->next) {
+			if (dev->fd < 0 || !dev->handle_input ||
+			    !FD_ISSET(dev->fd, &rfds))
+				continue;
+			/* No buffers from the Guest: stop watching until it
+			 * gives us some (its kick brings us back). */
+			if (!dev->handle_input(dev) && dev->fd >= 0)
+				watch_fd(dev->fd, false);
+		}
+	}
+	if (pwrite(lguest_fd, args, sizeof(args), 0) < 0)
+		err(1, "clearing the break");
+}
+
+/*L:410
+ * The Guest writes a device's status byte and then NOTIFYs the address
+ * of its entry.  Status 0 is a reset: we forget where we were in its
+ * rings (the driver will lay them out afresh).  DRIVER_OK means the
+ * driver has finished looking at features and is ready for us.
+:*/
+static void status_changed(struct device *dev)
+{
+	struct virtqueue *vq;
+	u8 status = dev->desc->status;
+
+	if (status == 0) {
+		note("%s: reset\n", dev->name);
+		for (vq = dev->vq; vq; vq = vq->next) {
+			vq->last_avail_idx = 0;
+			vq->inflight = 0;
+		}
+		memset(feature_bits(dev) + dev->desc->feature_len, 0,
+		       dev->desc->feature_len);
+	} else if (status & VIRTIO_CONFIG_S_FAILED) {
+		note("%s: the Guest's driver failed\n", dev->name);
+	} else if ((status & VIRTIO_CONFIG_S_DRIVER_OK) && dev->ready) {
+		dev->ready(dev);
+	}
+}
+
+/*L:420
+ * Every NOTIFY lands here with a Guest physical address: a device entry
+ * (its status changed), a virtqueue (the Guest kicked it), or, before
+ * the Guest has any devices going, a string for the early console.
+ * Anything else is a Guest bug.
+:*/
+static void handle_notify(unsigned long addr)
+{
+	unsigned long page = to_guest_phys(devices.page);
+	struct virtqueue *vq;
+	struct device *dev;
+
+	for (dev = devices.first; dev; dev = dev->next) {
+		if (addr == to_guest_phys(dev->desc)) {
+			status_changed(dev);
+			return;
+		}
+		for (vq = dev->vq; vq; vq = vq->next) {
+			if (addr == (unsigned long)vq->config.pfn * PAGE_SIZE) {
+				if (vq->handle_output)
+					vq->handle_output(vq);
+				return;
+			}
+		}
+	}
+	if (addr >= page && addr < page + PAGE_SIZE)
+		guest_fault("device page", "status change for no device (offset %lu)",
+			    addr - page);
+	if (addr < guest_limit) {
+		const char *s = from_guest_phys(addr);
+		size_t len = strnlen(s, guest_limit - addr);
+
+		if (write(STDOUT_FILENO, s, len) < 0)
+			err(1, "early console");
+		return;
+	}
+	guest_fault("notify", "address %#lx is not a device nor Guest memory",
+		    addr);
+}
+
+/*L:430
+ * Rebooting is starting again: we close everything (the Host frees the
+ * old Guest when /dev/lguest closes, the Waker and I/O threads die with
+ * their pipes) and run ourselves afresh with the same arguments.
+:*/
+static _Noreturn void restart_guest(void)
+{
+	int fd;
+
+	restore_term();
+	for (fd = 3; fd < FD_SETSIZE; fd++)
+		close(fd);
+	execv("/proc/self/exe", main_args);
+	err(1, "cannot re-execute %s to reboot", main_args[0]);
+}
+
+/*L:440
+ * The heart of the Launcher: read /dev/lguest to run the Guest, and see
+ * why it came back.  A result of one unsigned long is a NOTIFY address.
+ * ENOENT means the Guest is dead: reading again gives the reason.  A
+ * Guest that asked to power off dies with a reason starting with
+ * LGUEST_POWEROFF_PREFIX, and that is a clean exit: status 0, nothing
+ * said.  ERESTART asks for a reboot; EAGAIN means the Waker saw input.
+:*/
+static _Noreturn void run_guest(void)
+{
+	for (;;) {
+		unsigned long notify;
+		char reason[1024] = { 0 };
+		ssize_t r;
+
+		r = pread(lguest_fd, &notify, sizeof(notify), 0);
+		if (r == sizeof(notify)) {
+			handle_notify(notify);
+			continue;
+		}
+		if (r >= 0)
+			errx(1, "/dev/lguest returned %zd bytes", r);
+		switch (errno) {
+		case ENOENT:
+			if (pread(lguest_fd, reason, sizeof(reason) - 1, 0) < 0)
+				err(1, "reading why the Guest died");
+			if (!strncmp(reason, LGUEST_POWEROFF_PREFIX,
+				     strlen(LGUEST_POWEROFF_PREFIX)))
+				exit(0);
+			restore_term();
+			errx(1, "%s", reason);
+		case ERESTART:
+			restart_guest();
+		case EAGAIN:
+		case EINTR:
+			service_input();
+			break;
+		default:
+			err(1, "running the Guest");
+		}
+	}
+}
+/*:*/
+
+/*L:500
+ * The command line.  Options may come before or after the memory size
+ * and kernel, and may repeat: each --block and --tunnet adds a device, in
+ * the order given.  Kernel arguments are everything else, and a "--"
+ * passes whatever follows to the kernel untouched.
+:*/
+static const char usage_text[] =
+"Usage: lguest [--verbose] [--tunnet=(<ipaddr>|bridge:<bridgename>)]\n"
+"              [--block=<filename>] [--initrd=<filename>] [--rng]\n"
+"              <mem-in-mb> <vmlinux|bzImage> [kernel args...]\n";
+
+static const char help_text[] =
+"Run a Linux kernel built with CONFIG_LGUEST_GUEST as an lguest Guest.\n"
+"Needs the lg module loaded (/dev/lguest) and, usually, root.\n"
+"\n"
+"  <mem-in-mb>           Guest RAM in megabytes (16 to 2048)\n"
+"  <vmlinux|bzImage>     an i386 kernel: ELF vmlinux or gzip bzImage\n"
+"  [kernel args...]      the Guest's command line; console=hvc0 is\n"
+"                        added unless a console= is given\n"
+"  --block=<filename>    a virtio disk on this file (vda, vdb, ... in order)\n"
+"  --initrd=<filename>   an initial ramdisk for the Guest\n"
+"  --tunnet=<ipaddr>     a virtio network card on a new tap device with\n"
+"                        this Host-side IPv4 address\n"
+"  --tunnet=bridge:<br>  the same, with the tap added to bridge <br>\n"
+"  --rng                 a virtio entropy source fed from /dev/urandom\n"
+"  --verbose             say what the Launcher is doing, on stderr\n"
+"  --help                this text\n"
+"\n"
+"The Guest's console is this terminal, in raw mode; three ^C within a\n"
+"second end the Launcher (exit status 2).  The Launcher exits 0 when the\n"
+"Guest powers off, 1 with a message when it fails or crashes, and\n"
+"starts the Guest again when it reboots.\n";
+
+static _Noreturn void usage(const char *why)
+{
+	if (why)
+		fprintf(stderr, "lguest: %s\n", why);
+	fputs(usage_text, stderr);
+	exit(1);
+}
+
+struct arg_list {
+	const char *items[64];
+	unsigned int num;
+};
+
+static void push_arg(struct arg_list *l, const char *opt, const char *arg)
+{
+	if (l->num == ARRAY_SIZE(l->items))
+		errx(1, "too many %s options", opt);
+	l->items[l->num++] = arg;
+}
+
+static unsigned long parse_mem(const char *arg)
+{
+	char *end;
+	unsigned long mb;
+
+	errno = 0;
+	mb = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || !isdigit((unsigned char)arg[0]))
+		usage("memory size must be a number of megabytes");
+	if (mb < 16 || mb > 2048)
+		errx(1, "memory size %lu MB is out of range (16 to 2048)", mb);
+	return mb << 20;
+}
+
+static void build_cmdline(char *buf, char *args[], int num)
+{
+	bool has_console = false;
+	size_t len = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < num; i++) {
+		if (!strncmp(args[i], "console=", 8))
+			has_console = true;
+		len += strlen(args[i]) + 1;
+		if (len >= COMMAND_LINE_MAX - 16)
+			errx(1, "kernel command line longer than %u bytes",
+			     COMMAND_LINE_MAX - 16);
+		if (i)
+			strcat(buf, " ");
+		strcat(buf, args[i]);
+	}
+	if (!has_console)
+		strcat(buf, num ? " console=hvc0" : "console=hvc0");
+}
+
+static int open_lguest(void)
+{
+	int fd = open("/dev/lguest", O_RDWR);
+
+	if (fd < 0)
+		err(1, "cannot open /dev/lguest%s", errno == ENOENT ?
+		    " (is lg.ko loaded?)" : "");
+	return fd;
+}
+
+/*L:510
+ * Telling the Host about the Guest: where its memory starts in our
+ * address space, how many pages of it there are (RAM and device pages:
+ * the Guest may touch all of them, and nothing above), the page
+ * directory we built, and where to start.
+:*/
+static void tell_kernel(unsigned long pgdir, unsigned long start)
+{
+	unsigned long args[] = { LHREQ_INITIALIZE, (unsigned long)guest_base,
+				 guest_max / PAGE_SIZE, pgdir, start };
+
+	note("Guest memory %p-%p, %lu pages, pgdir %#lx, start %#lx\n",
+	     guest_base, guest_base + guest_max, guest_max / PAGE_SIZE,
+	     pgdir, start);
+	if (write(lguest_fd, args, sizeof(args)) < 0)
+		err(1, "initializing the Guest through /dev/lguest");
+}
+
+#ifndef LGUEST_UNIT_TEST
+int main(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "verbose", 0, NULL, 'v' },
+		{ "tunnet", 1, NULL, 't' },
+		{ "block", 1, NULL, 'b' },
+		{ "initrd", 1, NULL, 'i' },
+		{ "rng", 0, NULL, 'r' },
+		{ "help", 0, NULL, 'h' },
+		{ NULL },
+	};
+	struct arg_list blocks = { 0 }, nets = { 0 };
+	const char *initrd = NULL;
+	char cmdline[COMMAND_LINE_MAX];
+	unsigned long start, pgdir, initrd_len = 0;
+	unsigned int i;
+	bool rng = false;
+	int c;
+
+	main_args = argv;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			verbose = true;
+			break;
+		case 't':
+			push_arg(&nets, "--tunnet", optarg);
+			break;
+		case 'b':
+			push_arg(&blocks, "--block", optarg);
+			break;
+		case 'i':
+			initrd = optarg;
+			break;
+		case 'r':
+			rng = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			fputs(help_text, stdout);
+			return 0;
+		default:
+			fprintf(stderr, "lguest: unknown or incomplete option %s\n",
+				argv[optind - 1]);
+			usage(NULL);
+		}
+	}
+	if (argc - optind < 2)
+		usage("need a memory size and a kernel");
+
+	map_guest_memory(parse_mem(argv[optind]));
+	devices.page = get_pages(1);
+
+	start = load_kernel(argv[optind + 1]);
+	if (initrd)
+		initrd_len = load_initrd(initrd, kernel_top);
+	pgdir = setup_pagetables(initrd_len, kernel_top);
+	build_cmdline(cmdline, argv + optind + 2, argc - optind - 2);
+	setup_boot_params(cmdline, initrd_len);
+
+	for (i = 0; i < blocks.num; i++)
+		setup_block_file(blocks.items[i]);
+	for (i = 0; i < nets.num; i++)
+		setup_tun_net(nets.items[i]);
+	if (rng)
+		setup_rng();
+
+	lguest_fd = open_lguest();
+	signal(SIGHUP, die_on_signal);
+	signal(SIGTERM, die_on_signal);
+	signal(SIGINT, die_on_signal);
+	atexit(restore_term);
+	setup_console();
+	tell_kernel(pgdir, start);
+	start_waker();
+	run_guest();
+}
+#endif
