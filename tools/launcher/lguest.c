@@ -925,8 +925,10 @@ static void setup_console(void)
 		term_saved = true;
 		term = saved_term;
 		cfmakeraw(&term);
-		/* Keep turning \n into \r\n on the way out: the Guest is not
-		 * the only one writing to this terminal. */
+		/*
+		 * Keep turning \n into \r\n on the way out: the Guest is
+		 * not the only one writing to this terminal.
+		 */
 		term.c_oflag |= OPOST | ONLCR;
 		tcsetattr(STDIN_FILENO, TCSANOW, &term);
 	}
@@ -1323,8 +1325,10 @@ static void service_input(void)
 			if (dev->fd < 0 || !dev->handle_input ||
 			    !FD_ISSET(dev->fd, &rfds))
 				continue;
-			/* No buffers from the Guest: stop watching until it
-			 * gives us some (its kick brings us back). */
+			/*
+			 * No buffers from the Guest: stop watching until it
+			 * gives us some (its kick brings us back).
+			 */
 			if (!dev->handle_input(dev) && dev->fd >= 0)
 				watch_fd(dev->fd, false);
 		}

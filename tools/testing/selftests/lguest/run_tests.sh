@@ -52,7 +52,7 @@ wanted() {
 
 # Feed TAP lines from a command through report(), prefixed with $1.
 relay_tap() {
-	local prefix=$1 line seen=0
+	local prefix=$1 line seen=0 status=0
 	shift
 	while IFS= read -r line; do
 		case "$line" in
@@ -60,11 +60,14 @@ relay_tap() {
 			report 0 "$prefix: ${line#ok * - }"; seen=1 ;;
 		"not ok "*)
 			report 1 "$prefix: ${line#not ok * - }"; seen=1 ;;
+		"exit status "*)
+			status=${line#exit status } ;;
 		*)
 			echo "# $line" ;;
 		esac
 	done < <("$@" 2>&1; echo "exit status $?")
 	[ $seen -eq 1 ] || report 1 "$prefix: produced no results"
+	[ "$status" -eq 0 ] || report 1 "$prefix: exited with status $status"
 }
 
 run_unit_tests() {

@@ -1,0 +1,71 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The Launcher's command line, on the real binary: every mistake a user
+# can make before a Guest exists gets one clear line and status 1, and
+# --help tells the truth with status 0.  Prints TAP, numbered after the
+# unit tests (the runner renumbers anyway).
+lguest=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+n=0 failed=0
+
+# expect DESCRIPTION STATUS PATTERN ARGS...: run lguest ARGS, which must
+# exit with STATUS and print a line matching PATTERN; for failures the
+# complaint must be one line (usage text aside).
+expect() {
+	local desc=$1 want=$2 pattern=$3 out rc
+	shift 3
+	out=$("$lguest" "$@" 2>&1 </dev/null)
+	rc=$?
+	n=$((n + 1))
+	if [ $rc -eq "$want" ] && echo "$out" | grep -qE -- "$pattern"; then
+		echo "ok $n - cmdline: $desc"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - cmdline: $desc"
+		echo "# status $rc (wanted $want), output:"
+		echo "$out" | sed 's/^/#   /'
+	fi
+}
+
+printf 'not a kernel\n' > "$work/garbage"
+echo > "$work/vmlinux.txt"
+kernel=$work/fake-vmlinux
+# The smallest i386 ELF executable the loader accepts: header, one
+# program header, four bytes of code at 1 MB.
+printf '\177ELF\001\001\001\000\000\000\000\000\000\000\000\000' > "$kernel"
+printf '\002\000\003\000\001\000\000\000\000\000\020\000\064\000\000\000' >> "$kernel"
+printf '\000\000\000\000\000\000\000\000\064\000\040\000\001\000\000\000' >> "$kernel"
+printf '\000\000\000\000' >> "$kernel"
+printf '\001\000\000\000\124\000\000\000\000\000\020\300\000\000\020\000' >> "$kernel"
+printf '\004\000\000\000\004\000\000\000\005\000\000\000\000\020\000\000' >> "$kernel"
+printf '\220\220\353\376' >> "$kernel"
+head -c $((40 << 20)) /dev/zero > "$work/big-initrd"
+# The same, claiming to be for x86-64 (e_machine 62).
+{ head -c 18 "$kernel"; printf '\076'; tail -c +20 "$kernel"; } > "$work/x86_64"
+
+expect "--help exits 0 with usage" 0 '^Usage: lguest ' --help
+expect "--help lists every option" 0 'tunnet=bridge' --help
+expect "no arguments: usage, status 1" 1 '^Usage: lguest '
+expect "unknown option: named, status 1" 1 'unknown or incomplete option --frobnicate' --frobnicate 64 "$kernel"
+expect "--block without a file" 1 'unknown or incomplete option' 64 "$kernel" --block
+expect "memory not a number" 1 'memory size must be a number' sixty-four "$kernel"
+expect "memory out of range" 1 'out of range \(16 to 2048\)' 4096 "$kernel"
+expect "kernel file missing" 1 'cannot read kernel /nonexistent/vmlinux: No such file' 64 /nonexistent/vmlinux
+expect "kernel is a directory" 1 'cannot read kernel' 64 "$work"
+expect "kernel not ELF nor bzImage" 1 'not an ELF vmlinux nor a bzImage' 64 "$work/garbage"
+expect "kernel for the wrong machine" 1 'not an i386 kernel \(ELF class 1, machine 62\)' 64 "$work/x86_64"
+expect "initrd missing" 1 'cannot read initrd /nonexistent/initrd' --initrd=/nonexistent/initrd 64 "$kernel"
+expect "memory too small for kernel and initrd, with sizes" 1 '40960 KB initrd above a 1024 KB kernel needs more than 32 MB' --initrd="$work/big-initrd" 32 "$kernel"
+expect "block file missing" 1 '^lguest: --block=/nonexistent/disk: No such file' --block=/nonexistent/disk 64 "$kernel"
+expect "bridge that does not exist" 1 'no such bridge|/dev/net/tun' --tunnet=bridge:nosuchbr0 64 "$kernel"
+expect "tunnet address that is not one" 1 'not an IPv4 address|/dev/net/tun' --tunnet=banana 64 "$kernel"
+if [ -e /dev/lguest ]; then
+	n=$((n + 1))
+	echo "ok $n - cmdline: no /dev/lguest # SKIP /dev/lguest exists here"
+else
+	expect "no /dev/lguest: says to load lg.ko" 1 'cannot open /dev/lguest \(is lg.ko loaded\?\)' 64 "$kernel"
+	expect "options may follow the kernel" 1 'cannot open /dev/lguest' 64 "$kernel" root=/dev/vda --block="$work/garbage"
+fi
+[ $failed -eq 0 ]

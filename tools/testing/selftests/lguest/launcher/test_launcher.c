@@ -1,0 +1,703 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for the Launcher's loader, ring walker and device page.
+ *
+ * We compile the Launcher itself in (without its main()) and feed its
+ * functions crafted bytes: ELF files, bzImages, rings and device entries,
+ * good and bad.  The Launcher answers bad input by exiting with a message,
+ * so each case runs in a child process and we check how it ended and what
+ * it said.  Prints TAP.
+ */
+#include "../../../../launcher/lguest.c"
+
+#include <sys/wait.h>
+
+static unsigned int tests, failures;
+
+static void result(bool ok, const char *desc)
+{
+	tests++;
+	if (!ok)
+		failures++;
+	printf("%sok %u - %s\n", ok ? "" : "not ", tests, desc);
+	fflush(stdout);
+}
+
+/*
+ * Run fn(arg) in a child.  It passes if the child exits with want_status
+ * and, when want_msg is given, said something containing it on stderr.
+ */
+static void expect(const char *desc, void (*fn)(void *), void *arg,
+		   int want_status, const char *want_msg)
+{
+	char msg[4096] = "";
+	int pipefd[2], status;
+	ssize_t len = 0, r;
+	pid_t pid;
+
+	fflush(stdout);
+	if (pipe(pipefd))
+		err(1, "pipe");
+	pid = fork();
+	if (pid == 0) {
+		dup2(pipefd[1], STDERR_FILENO);
+		close(pipefd[0]);
+		fn(arg);
+		exit(0);
+	}
+	close(pipefd[1]);
+	while ((r = read(pipefd[0], msg + len, sizeof(msg) - 1 - len)) > 0)
+		len += r;
+	msg[len] = '\0';
+	close(pipefd[0]);
+	waitpid(pid, &status, 0);
+
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != want_status ||
+	    (want_msg && !strstr(msg, want_msg))) {
+		printf("# expected status %d%s%s, got %s %d, said: %s",
+		       want_status, want_msg ? " saying " : "",
+		       want_msg ? want_msg : "",
+		       WIFEXITED(status) ? "status" : "signal",
+		       WIFEXITED(status) ? WEXITSTATUS(status) :
+		       WTERMSIG(status), len ? msg : "nothing\n");
+		result(false, desc);
+	} else {
+		result(true, desc);
+	}
+}
+
+/* Every case starts from fresh, empty Guest memory of 32 MB. */
+static void fresh_guest(void)
+{
+	if (guest_base)
+		munmap(guest_base, guest_mapped);
+	memset(&devices, 0, sizeof(devices));
+	devices.next_irq = 1;
+	kernel_top = 0;
+	map_guest_memory(32 << 20);
+	devices.page = get_pages(1);
+}
+
+/* ELF images: one loadable segment at 1 MB, with a recognisable pattern. */
+#define SEG_ADDR	0x100000
+#define SEG_FILESZ	8192
+#define SEG_MEMSZ	12288
+
+struct elf_image {
+	Elf32_Ehdr eh;
+	Elf32_Phdr ph[2];
+	u8 data[SEG_FILESZ];
+};
+
+static void make_elf(struct elf_image *img)
+{
+	unsigned int i;
+
+	memset(img, 0, sizeof(*img));
+	memcpy(img->eh.e_ident, ELFMAG, SELFMAG);
+	img->eh.e_ident[EI_CLASS] = ELFCLASS32;
+	img->eh.e_ident[EI_DATA] = ELFDATA2LSB;
+	img->eh.e_ident[EI_VERSION] = EV_CURRENT;
+	img->eh.e_type = ET_EXEC;
+	img->eh.e_machine = EM_386;
+	img->eh.e_version = EV_CURRENT;
+	img->eh.e_entry = SEG_ADDR + 16;
+	img->eh.e_phoff = offsetof(struct elf_image, ph);
+	img->eh.e_ehsize = sizeof(img->eh);
+	img->eh.e_phentsize = sizeof(Elf32_Phdr);
+	img->eh.e_phnum = 2;
+	img->ph[0].p_type = PT_LOAD;
+	img->ph[0].p_offset = offsetof(struct elf_image, data);
+	img->ph[0].p_vaddr = 0xc0000000 + SEG_ADDR;
+	img->ph[0].p_paddr = SEG_ADDR;
+	img->ph[0].p_filesz = SEG_FILESZ;
+	img->ph[0].p_memsz = SEG_MEMSZ;
+	img->ph[1].p_type = PT_NOTE;
+	for (i = 0; i < SEG_FILESZ; i++)
+		img->data[i] = i * 7 + 1;
+}
+
+static struct blob blob_of(void *data, size_t len)
+{
+	struct blob b = { "test-kernel", data, len };
+
+	return b;
+}
+
+static void good_elf_loads(void)
+{
+	struct elf_image img;
+	struct blob b;
+	unsigned long entry;
+	pid_t pid;
+	int status;
+
+	make_elf(&img);
+	pid = fork();
+	if (pid == 0) {
+		fresh_guest();
+		b = blob_of(&img, sizeof(img));
+		entry = load_elf(&b);
+		exit(entry == SEG_ADDR + 16 &&
+		     !memcmp(from_guest_phys(SEG_ADDR), img.data, SEG_FILESZ) &&
+		     kernel_top == SEG_ADDR + SEG_MEMSZ ? 0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	result(WIFEXITED(status) && !WEXITSTATUS(status),
+	       "ELF: a good vmlinux loads at its physical address, entry right");
+}
+
+/* The bad ELF cases: a way to spoil the image, and what we should hear. */
+struct elf_case {
+	const char *desc;
+	void (*spoil)(struct elf_image *img, size_t *len);
+	const char *msg;
+};
+
+static void truncate_header(struct elf_image *img, size_t *len)
+{
+	*len = 20;
+}
+
+static void x86_64_machine(struct elf_image *img, size_t *len)
+{
+	img->eh.e_machine = EM_X86_64;
+}
+
+static void class64(struct elf_image *img, size_t *len)
+{
+	img->eh.e_ident[EI_CLASS] = ELFCLASS64;
+}
+
+static void phdrs_past_end(struct elf_image *img, size_t *len)
+{
+	img->eh.e_phoff = sizeof(*img) - 8;
+}
+
+static void segment_past_end(struct elf_image *img, size_t *len)
+{
+	*len = offsetof(struct elf_image, data) + 100;
+}
+
+static void segment_past_ram(struct elf_image *img, size_t *len)
+{
+	img->ph[0].p_paddr = (32 << 20) - 4096;
+}
+
+static void segment_wraps(struct elf_image *img, size_t *len)
+{
+	img->ph[0].p_paddr = 0xfffff000;
+	img->ph[0].p_memsz = 0x2000;
+}
+
+static void not_executable(struct elf_image *img, size_t *len)
+{
+	img->eh.e_type = ET_REL;
+}
+
+static void no_load_segments(struct elf_image *img, size_t *len)
+{
+	img->ph[0].p_type = PT_NULL;
+}
+
+static void entry_outside(struct elf_image *img, size_t *len)
+{
+	img->eh.e_entry = 0xc1000000;
+}
+
+static const struct elf_case elf_cases[] = {
+	{ "ELF: truncated header", truncate_header, "truncated ELF header" },
+	{ "ELF: x86-64 machine refused", x86_64_machine, "not an i386 kernel" },
+	{ "ELF: 64-bit class refused", class64, "not an i386 kernel" },
+	{ "ELF: program headers past the end", phdrs_past_end,
+	  "truncated: program headers" },
+	{ "ELF: segment data past the end of the file", segment_past_end,
+	  "truncated: segment 0" },
+	{ "ELF: segment beyond Guest RAM", segment_past_ram, "does not fit" },
+	{ "ELF: segment whose end wraps around", segment_wraps, "does not fit" },
+	{ "ELF: relocatable object refused", not_executable,
+	  "not an executable" },
+	{ "ELF: nothing to load", no_load_segments, "no loadable segments" },
+	{ "ELF: entry point outside Guest memory", entry_outside,
+	  "entry point" },
+};
+
+static void load_spoiled_elf(void *arg)
+{
+	const struct elf_case *c = arg;
+	struct elf_image img;
+	size_t len = sizeof(img);
+	struct blob b;
+
+	make_elf(&img);
+	c->spoil(&img, &len);
+	fresh_guest();
+	b = blob_of(&img, len);
+	load_elf(&b);
+}
+
+/*
+ * A bzImage: one setup sector after the boot sector, the setup header at
+ * 0x1f1, then the "protected mode" part holding our payload at offset 64.
+ */
+struct bz {
+	u8 *data;
+	size_t len;
+};
+
+static size_t gzip_into(const void *src, size_t len, u8 *dst, size_t cap)
+{
+	z_stream z = { 0 };
+
+	if (deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8,
+			 Z_DEFAULT_STRATEGY) != Z_OK)
+		errx(1, "deflateInit2");
+	z.next_in = (void *)src;
+	z.avail_in = len;
+	z.next_out = dst;
+	z.avail_out = cap;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END)
+		errx(1, "deflate");
+	deflateEnd(&z);
+	return z.total_out;
+}
+
+static struct bz make_bzimage(const void *payload, size_t payload_len,
+			      u16 version)
+{
+	struct setup_header *hdr;
+	struct bz bz;
+	size_t pm = 2 * 512;
+
+	bz.len = pm + 64 + payload_len;
+	bz.data = calloc(1, bz.len);
+	hdr = (void *)(bz.data + 0x1f1);
+	hdr->setup_sects = 1;
+	hdr->boot_flag = 0xAA55;
+	memcpy(bz.data + 0x202, "HdrS", 4);
+	hdr->version = version;
+	hdr->payload_offset = 64;
+	hdr->payload_length = payload_len;
+	memcpy(bz.data + pm + 64, payload, payload_len);
+	return bz;
+}
+
+static void write_file(const char *name, const void *data, size_t len)
+{
+	FILE *f = fopen(name, "w");
+
+	if (!f || fwrite(data, 1, len, f) != len || fclose(f))
+		err(1, "%s", name);
+}
+
+static char tmpdir[] = "/tmp/lguest-test-XXXXXX";
+
+static const char *tmpfile_with(const char *name, const void *data,
+				size_t len)
+{
+	static char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	write_file(path, data, len);
+	return path;
+}
+
+static void load_file(void *arg)
+{
+	fresh_guest();
+	load_kernel(arg);
+}
+
+static void good_bzimage_loads(void)
+{
+	struct elf_image img;
+	u8 gz[65536];
+	struct bz bz;
+	const char *path;
+	pid_t pid;
+	int status;
+
+	make_elf(&img);
+	bz = make_bzimage(gz, gzip_into(&img, sizeof(img), gz, sizeof(gz)),
+			  0x20c);
+	path = tmpfile_with("good.bzImage", bz.data, bz.len);
+	pid = fork();
+	if (pid == 0) {
+		fresh_guest();
+		exit(load_kernel(path) == SEG_ADDR + 16 &&
+		     !memcmp(from_guest_phys(SEG_ADDR), img.data, SEG_FILESZ) ?
+		     0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	result(WIFEXITED(status) && !WEXITSTATUS(status),
+	       "bzImage: the gzip payload is unpacked and its ELF loaded");
+	free(bz.data);
+}
+
+static void bad_bzimages(void)
+{
+	static const struct {
+		const char *desc, *payload, *msg;
+		size_t len;
+	} kinds[] = {
+		{ "bzImage: xz payload named", "\xfd\x37\x7a\x58\x5a\x00xxxx",
+		  "compressed with xz", 10 },
+		{ "bzImage: bzip2 payload named", "BZh91AY&SY", "with bzip2", 10 },
+		{ "bzImage: zstd payload named", "\x28\xb5\x2f\xfdxxxx",
+		  "with zstd", 8 },
+		{ "bzImage: lz4 payload named", "\x02\x21\x4c\x18xxxx",
+		  "with lz4", 8 },
+		{ "bzImage: corrupt gzip refused", "\x1f\x8b\x08\x00garbage",
+		  "corrupt gzip", 11 },
+	};
+	struct elf_image img;
+	u8 gz[65536];
+	struct bz bz;
+	unsigned int i;
+	size_t len;
+
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		bz = make_bzimage(kinds[i].payload, kinds[i].len, 0x20c);
+		expect(kinds[i].desc, load_file,
+		       (void *)tmpfile_with("bad.bzImage", bz.data, bz.len), 1,
+		       kinds[i].msg);
+		free(bz.data);
+	}
+
+	make_elf(&img);
+	len = gzip_into(&img, sizeof(img), gz, sizeof(gz));
+	bz = make_bzimage(gz, len, 0x206);
+	expect("bzImage: boot protocol before 2.08 refused", load_file,
+	       (void *)tmpfile_with("old.bzImage", bz.data, bz.len), 1,
+	       "too old");
+	free(bz.data);
+
+	bz = make_bzimage(gz, len, 0x20c);
+	expect("bzImage: payload past the end of the file", load_file,
+	       (void *)tmpfile_with("short.bzImage", bz.data, bz.len - 100),
+	       1, "truncated: the payload");
+	expect("bzImage: truncated setup header", load_file,
+	       (void *)tmpfile_with("tiny.bzImage", bz.data, 0x210), 1,
+	       "truncated");
+	free(bz.data);
+
+	bz = make_bzimage("\x1f\x8b", 0, 0x20c);
+	len = gzip_into("not an elf at all", 17, gz, sizeof(gz));
+	free(bz.data);
+	bz = make_bzimage(gz, len, 0x20c);
+	expect("bzImage: payload that is not an ELF", load_file,
+	       (void *)tmpfile_with("notelf.bzImage", bz.data, bz.len), 1,
+	       "not an ELF kernel");
+	free(bz.data);
+
+	expect("garbage: neither ELF nor bzImage", load_file,
+	       (void *)tmpfile_with("garbage", "hello, world\n", 13), 1,
+	       "not an ELF vmlinux nor a bzImage");
+	expect("garbage: an empty file", load_file,
+	       (void *)tmpfile_with("empty", "", 0), 1,
+	       "not an ELF vmlinux nor a bzImage");
+}
+
+/*
+ * Rings.  We build a device with one virtqueue the way the Launcher does,
+ * then play the Guest: fill in descriptors and the available ring.
+ */
+static struct virtqueue *test_vq(void)
+{
+	struct device *dev;
+
+	fresh_guest();
+	dev = new_device("testdev", VIRTIO_ID_CONSOLE);
+	add_virtqueue(dev, NULL);
+	return dev->vq;
+}
+
+static void set_desc(struct virtqueue *vq, unsigned int i, u64 addr, u32 len,
+		     u16 flags, u16 next)
+{
+	vq->vring.desc[i].addr = addr;
+	vq->vring.desc[i].len = len;
+	vq->vring.desc[i].flags = flags;
+	vq->vring.desc[i].next = next;
+}
+
+static void offer(struct virtqueue *vq, u16 head)
+{
+	vq->vring.avail->ring[vq->vring.avail->idx % vq->vring.num] = head;
+	vq->vring.avail->idx++;
+}
+
+static void walk(struct virtqueue *vq)
+{
+	struct iovec iov[VIRTQUEUE_NUM];
+	unsigned int out, in;
+
+	get_vq_desc(vq, iov, &out, &in);
+}
+
+static void ring_loop(void *arg)
+{
+	struct virtqueue *vq = test_vq();
+
+	set_desc(vq, 0, 0x1000, 16, VRING_DESC_F_NEXT, 1);
+	set_desc(vq, 1, 0x2000, 16, VRING_DESC_F_NEXT, 0);
+	offer(vq, 0);
+	walk(vq);
+}
+
+static void ring_bad_next(void *arg)
+{
+	struct virtqueue *vq = test_vq();
+
+	set_desc(vq, 0, 0x1000, 16, VRING_DESC_F_NEXT, 300);
+	offer(vq, 0);
+	walk(vq);
+}
+
+static void ring_out_after_in(void *arg)
+{
+	struct virtqueue *vq = test_vq();
+
+	set_desc(vq, 0, 0x1000, 16, VRING_DESC_F_NEXT | VRING_DESC_F_WRITE, 1);
+	set_desc(vq, 1, 0x2000, 16, 0, 0);
+	offer(vq, 0);
+	walk(vq);
+}
+
+static void ring_index_jump(void *arg)
+{
+	struct virtqueue *vq = test_vq();
+
+	set_desc(vq, 0, 0x1000, 16, 0, 0);
+	vq->vring.avail->idx = VIRTQUEUE_NUM + 1;
+	walk(vq);
+}
+
+static void ring_bad_head(void *arg)
+{
+	struct virtqueue *vq = test_vq();
+
+	offer(vq, 999);
+	walk(vq);
+}
+
+static void ring_outside_memory(void *arg)
+{
+	struct virtqueue *vq = test_vq();
+
+	set_desc(vq, 0, guest_max + 4096, 16, 0, 0);
+	offer(vq, 0);
+	walk(vq);
+}
+
+static void ring_length_wraps(void *arg)
+{
+	struct virtqueue *vq = test_vq();
+
+	set_desc(vq, 0, 0x1000, 0xfffff000, 0, 0);
+	offer(vq, 0);
+	walk(vq);
+}
+
+static void ring_64bit_address(void *arg)
+{
+	struct virtqueue *vq = test_vq();
+
+	set_desc(vq, 0, 0x100001000ULL, 16, 0, 0);
+	offer(vq, 0);
+	walk(vq);
+}
+
+static void ring_indirect(void *arg)
+{
+	struct virtqueue *vq = test_vq();
+
+	set_desc(vq, 0, 0x1000, 16, VRING_DESC_F_INDIRECT, 0);
+	offer(vq, 0);
+	walk(vq);
+}
+
+static void good_rings(void)
+{
+	struct iovec iov[VIRTQUEUE_NUM];
+	struct virtqueue *vq;
+	unsigned int head, out, in;
+	bool ok;
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	if (pid == 0) {
+		vq = test_vq();
+		ok = get_vq_desc(vq, iov, &out, &in) == vq->vring.num;
+		set_desc(vq, 5, 0x3000, 100, VRING_DESC_F_NEXT, 9);
+		set_desc(vq, 9, 0x4000, 200, VRING_DESC_F_NEXT, 2);
+		set_desc(vq, 2, 0x5000, 1, VRING_DESC_F_WRITE, 0);
+		offer(vq, 5);
+		head = get_vq_desc(vq, iov, &out, &in);
+		ok = ok && head == 5 && out == 2 && in == 1 &&
+			iov[0].iov_base == from_guest_phys(0x3000) &&
+			iov[0].iov_len == 100 && iov[1].iov_len == 200 &&
+			iov[2].iov_base == from_guest_phys(0x5000);
+		add_used(vq, head, 1);
+		ok = ok && vq->vring.used->idx == 1 &&
+			vq->vring.used->ring[0].id == 5 &&
+			vq->vring.used->ring[0].len == 1 && !vq->inflight;
+		exit(ok ? 0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	result(WIFEXITED(status) && !WEXITSTATUS(status),
+	       "ring: an empty ring, then a 2-out 1-in chain walks right");
+}
+
+static void rings(void)
+{
+	good_rings();
+	expect("ring: a looping chain is refused", ring_loop, NULL, 1,
+	       "testdev: descriptor chain from 0 loops");
+	expect("ring: a next past the ring is refused", ring_bad_next, NULL, 1,
+	       "points to 300, past the ring");
+	expect("ring: output after input is refused", ring_out_after_in, NULL,
+	       1, "output after input");
+	expect("ring: an available index jump is refused", ring_index_jump,
+	       NULL, 1, "available index jumped");
+	expect("ring: a head past the ring is refused", ring_bad_head, NULL, 1,
+	       "buffer head 999");
+	expect("ring: a buffer outside Guest memory is refused",
+	       ring_outside_memory, NULL, 1, "outside Guest memory");
+	expect("ring: a length that wraps the address space is refused",
+	       ring_length_wraps, NULL, 1, "outside Guest memory");
+	expect("ring: an address above 4 GB is refused", ring_64bit_address,
+	       NULL, 1, "out of range");
+	expect("ring: indirect descriptors (not offered) are refused",
+	       ring_indirect, NULL, 1, "indirect");
+}
+
+/*
+ * The device page: the bytes must sit exactly where
+ * include/uapi/linux/lguest_launcher.h (and so the Guest) expects them.
+ */
+static void device_page_layout(void)
+{
+	const u8 mac[6] = { 1, 2, 3, 4, 5, 6 };
+	struct lguest_vqconfig vqc;
+	struct device *dev;
+	const u8 *p;
+	bool ok;
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	if (pid == 0) {
+		fresh_guest();
+		dev = new_device("net", VIRTIO_ID_NET);
+		add_virtqueue(dev, NULL);
+		add_virtqueue(dev, NULL);
+		add_feature(dev, VIRTIO_NET_F_MAC);
+		add_feature(dev, 9);
+		set_config(dev, mac, sizeof(mac));
+		new_device("rng", VIRTIO_ID_RNG);
+
+		p = devices.page;
+		ok = (void *)dev->desc == (void *)p && p[0] == VIRTIO_ID_NET &&
+			p[1] == 2 && p[2] == 2 && p[3] == 6 && p[4] == 0;
+		memcpy(&vqc, p + 5 + sizeof(vqc), sizeof(vqc));
+		ok = ok && vqc.num == VIRTQUEUE_NUM && vqc.irq == 2 &&
+			(unsigned long)vqc.pfn * PAGE_SIZE ==
+			(unsigned long)dev->vq->next->config.pfn * PAGE_SIZE &&
+			vqc.pfn * PAGE_SIZE > guest_limit;
+		p += 5 + 2 * sizeof(vqc);
+		/* Offered: bits 5 and 9; accepted: none yet. */
+		ok = ok && p[0] == (1 << VIRTIO_NET_F_MAC) && p[1] == 2 &&
+			p[2] == 0 && p[3] == 0 && !memcmp(p + 4, mac, 6);
+		p += 4 + 6;
+		ok = ok && p[0] == VIRTIO_ID_RNG && p[1] == 0 &&
+			p + 5 == devices.page + devices.used &&
+			devices.page[devices.used] == 0;
+		ok = ok && to_guest_phys(devices.page) == guest_limit;
+		exit(ok ? 0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	result(WIFEXITED(status) && !WEXITSTATUS(status),
+	       "device page: header, vqconfigs, both bitmaps, config, next entry, end");
+}
+
+static void accepted_features(void)
+{
+	struct device *dev;
+	bool ok;
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	if (pid == 0) {
+		fresh_guest();
+		dev = new_device("blk", VIRTIO_ID_BLOCK);
+		add_virtqueue(dev, NULL);
+		add_feature(dev, VIRTIO_F_NOTIFY_ON_EMPTY);
+		ok = !guest_accepted(dev, VIRTIO_F_NOTIFY_ON_EMPTY);
+		feature_bits(dev)[dev->desc->feature_len +
+				  VIRTIO_F_NOTIFY_ON_EMPTY / 8] |=
+			1 << (VIRTIO_F_NOTIFY_ON_EMPTY % 8);
+		ok = ok && guest_accepted(dev, VIRTIO_F_NOTIFY_ON_EMPTY) &&
+			!guest_accepted(dev, 200);
+		exit(ok ? 0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	result(WIFEXITED(status) && !WEXITSTATUS(status),
+	       "device page: the Guest's accepted bits are read from the second bitmap");
+}
+
+static void overflow_page(void *arg)
+{
+	u8 conf[200] = { 0 };
+
+	fresh_guest();
+	for (;;)
+		set_config(new_device("big", VIRTIO_ID_BLOCK), conf,
+			   sizeof(conf));
+}
+
+static void status_for_no_device(void *arg)
+{
+	fresh_guest();
+	new_device("rng", VIRTIO_ID_RNG);
+	handle_notify(to_guest_phys(devices.page) + 2);
+}
+
+static void notify_outside(void *arg)
+{
+	fresh_guest();
+	handle_notify(guest_max + PAGE_SIZE);
+}
+
+int main(void)
+{
+	char cmd[64];
+	unsigned int i;
+
+	if (!mkdtemp(tmpdir))
+		err(1, "mkdtemp");
+
+	good_elf_loads();
+	for (i = 0; i < ARRAY_SIZE(elf_cases); i++)
+		expect(elf_cases[i].desc, load_spoiled_elf,
+		       (void *)&elf_cases[i], 1, elf_cases[i].msg);
+	good_bzimage_loads();
+	bad_bzimages();
+	rings();
+	device_page_layout();
+	accepted_features();
+	expect("device page: entries that overrun the page are refused",
+	       overflow_page, NULL, 1, "too many devices for the device page");
+	expect("notify: a status change for no device stops the Guest",
+	       status_for_no_device, NULL, 1, "status change for no device");
+	expect("notify: an address beyond Guest memory stops the Guest",
+	       notify_outside, NULL, 1, "not a device nor Guest memory");
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+	if (system(cmd) != 0)
+		printf("# could not clean %s\n", tmpdir);
+	printf("# %u tests, %u failed\n", tests, failures);
+	return failures ? 1 : 0;
+}
