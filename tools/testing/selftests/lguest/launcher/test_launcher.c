@@ -290,7 +290,7 @@ static void write_file(const char *name, const void *data, size_t len)
 		err(1, "%s", name);
 }
 
-static char tmpdir[] = "/tmp/lguest-test-XXXXXX";
+static char tmpdir[32];
 
 static const char *tmpfile_with(const char *name, const void *data,
 				size_t len)
@@ -676,6 +676,7 @@ int main(void)
 	char cmd[64];
 	unsigned int i;
 
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/lguest-test-XXXXXX");
 	if (!mkdtemp(tmpdir))
 		err(1, "mkdtemp");
 
