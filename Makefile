@@ -68,8 +68,11 @@ kernel: $(KOBJ)/.config
 launcher: $(B)/.deps
 	@$(MAKE) -s -C tools/launcher OUTPUT=$(B)/
 
+# The Host's tiny test Guests, when there are any, ride in its image too.
 images: kernel launcher
-	@$(MAKE) -s -C $(SELF)/guests OUTPUT=$(B)/guests/
+	@if [ -f $(SELF)/guests/Makefile ]; then \
+		mkdir -p $(B)/guests && \
+		$(MAKE) -s -C $(SELF)/guests OUTPUT=$(B)/guests/; fi
 	@$(SELF)/mkimages.sh $(B)
 
 run: all
