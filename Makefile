@@ -11,6 +11,7 @@
 # to another kernel starts by changing it.
 
 KVER	?= 6.12
+export KVER
 KTAR	?= /usr/src/linux-source-$(KVER).tar.xz
 JOBS	?= $(shell nproc)
 
