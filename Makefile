@@ -73,7 +73,8 @@ launcher: $(B)/.deps
 images: kernel launcher
 	@if [ -f $(SELF)/guests/Makefile ]; then \
 		mkdir -p $(B)/guests && \
-		$(MAKE) -s -C $(SELF)/guests OUTPUT=$(B)/guests/; fi
+		$(MAKE) -s -C $(SELF)/guests OUTPUT=$(B)/guests/ \
+			KSRC=$(KSRC) KOBJ=$(KOBJ); fi
 	@$(SELF)/mkimages.sh $(B)
 
 run: all

@@ -37,6 +37,7 @@
 #include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -1295,21 +1296,41 @@ static _Noreturn void waker(int pipefd)
 	}
 }
 
+/*
+ * The Waker may be asleep inside the Host, in its LHREQ_BREAK, when we
+ * exit or re-exec: only a signal gets it out, and until it is out its
+ * copy of /dev/lguest keeps the old Guest alive.
+ */
+static pid_t waker_pid;
+
+static void stop_waker(void)
+{
+	if (waker_pid > 0 && getpid() != waker_pid) {
+		kill(waker_pid, SIGKILL);
+		waitpid(waker_pid, NULL, 0);
+		waker_pid = 0;
+	}
+}
+
 static void start_waker(void)
 {
 	int pipefd[2];
 
 	if (pipe(pipefd) != 0)
 		err(1, "creating the Waker's pipe");
-	switch (fork()) {
+	waker_pid = fork();
+	switch (waker_pid) {
 	case -1:
 		err(1, "forking the Waker");
 	case 0:
+		/* A Launcher killed outright must not leave us stuck. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(pipefd[1]);
 		waker(pipefd[0]);
 	}
 	close(pipefd[0]);
 	waker_fd = pipefd[1];
+	atexit(stop_waker);
 }
 
 /* Serve every input that is ready now, then let the Waker go again. */
@@ -1413,6 +1434,7 @@ static _Noreturn void restart_guest(void)
 	int fd;
 
 	restore_term();
+	stop_waker();
 	for (fd = 3; fd < FD_SETSIZE; fd++)
 		close(fd);
 	execv("/proc/self/exe", main_args);

@@ -154,7 +154,7 @@ run_scenario() {
 	# initramfs: the kernel unpacks both, and editing a scenario needs no
 	# image rebuild.
 	mkdir -p "$work/root/scenarios"
-	cp "$self/scenarios/lib.sh" "$script" "$work/root/scenarios/"
+	cp "$self"/scenarios/*.sh "$work/root/scenarios/"
 	(cd "$work/root" && find . | cpio -o -H newc --quiet) > "$work/s.cpio"
 	cat "$b/host.cpio" "$work/s.cpio" > "$work/initrd"
 

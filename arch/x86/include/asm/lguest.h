@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ASM_X86_LGUEST_H
+#define _ASM_X86_LGUEST_H
+
+/*
+ * Two GDT entries the kernel leaves free are the Switcher's own ring-0
+ * code and data segments.  They must be at the same place in the Host's
+ * GDT and in every Guest's, because the Switcher keeps running on them
+ * while it changes one GDT for the other.
+ */
+#define GDT_ENTRY_LGUEST_CS	10
+#define GDT_ENTRY_LGUEST_DS	11
+#define LGUEST_CS		(GDT_ENTRY_LGUEST_CS * 8)
+#define LGUEST_DS		(GDT_ENTRY_LGUEST_DS * 8)
+
+/* The Guest's kernel runs in ring 1, and its selectors say so. */
+#define GUEST_PL		1
+
+#ifndef __ASSEMBLY__
+#include <asm/desc.h>
+
+/*S:010
+ * Every trap that leaves the Guest lands in the Switcher, which saves the
+ * Guest's registers in this layout: the processor pushes the last five
+ * (plus an error code for some traps), the Switcher pushes the rest.  The
+ * same structure read backwards is how the Switcher restores them.
+:*/
+struct lguest_regs {
+	/* Pushed (and popped) by the Switcher. */
+	unsigned long eax, ebx, ecx, edx;
+	unsigned long esi, edi, ebp;
+	unsigned long gs;
+	unsigned long fs, ds, es;
+	/* Pushed by the Switcher's per-trap entry code. */
+	unsigned long trapnum, errcode;
+	/* Pushed by the processor. */
+	unsigned long eip;
+	unsigned long cs;
+	unsigned long eflags;
+	unsigned long esp;
+	unsigned long ss;
+};
+
+/*S:020
+ * Each physical CPU has two pages of Switcher state next to the code.
+ * The first holds the Guest's registers at its very end: it is the stack
+ * a trap in the Guest lands on, so that pushing the trap frame builds
+ * struct lguest_regs in place.  In a Guest's address space this slot
+ * maps that Guest's own register page, writable (they are its registers
+ * after all).  The second page is what the Switcher needs to get back to
+ * the Host, and the tables the Guest runs under; the Guest sees it read
+ * only, so it can look but not change its own IDT, GDT or TSS.
+:*/
+struct lguest_ro_state {
+	/* What the Switcher restores to return to the Host. */
+	unsigned long host_cr3;
+	struct desc_ptr host_idt_desc;
+	struct desc_ptr host_gdt_desc;
+	unsigned long host_sp;
+	/*
+	 * Set by the Switcher when the trap that brought it back to the Host
+	 * interrupted the Switcher itself rather than the Guest (an NMI in
+	 * the middle of a switch): the Guest's registers are then not where
+	 * they should be.
+	 */
+	unsigned long switcher_trapped;
+
+	/* The tables the Guest runs with, checked and fixed by the Host. */
+	struct desc_ptr guest_idt_desc;
+	struct desc_ptr guest_gdt_desc;
+	struct x86_hw_tss guest_tss;
+	gate_desc guest_idt[IDT_ENTRIES];
+	struct desc_struct guest_gdt[GDT_ENTRIES];
+};
+
+struct lguest_pages {
+	/* This is the stack page mapped read-write in the Guest. */
+	char spare[PAGE_SIZE - sizeof(struct lguest_regs)];
+	struct lguest_regs regs;
+
+	/* This is the Host state & Guest descriptor page, read only. */
+	struct lguest_ro_state state;
+} __aligned(PAGE_SIZE);
+
+/* The code page, then two pages for each CPU. */
+#define TOTAL_SWITCHER_PAGES	(1 + 2 * nr_cpu_ids)
+
+#endif /* __ASSEMBLY__ */
+#endif /* _ASM_X86_LGUEST_H */

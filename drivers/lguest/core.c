@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/*P:400
+ * This is the Host: lg.ko.  It is a module that gives the Launcher a file,
+ * /dev/lguest, through which the Launcher hands over the Guest's memory
+ * and then, by reading, runs it.  The Host does three things: it moves
+ * the processor between itself and the Guest (the Switcher), it answers
+ * the Guest's hypercalls, and it keeps the Guest inside its memory by
+ * running it on shadow page tables it builds itself.
+:*/
+#include <linux/module.h>
+#include <linux/mm.h>
+#include <linux/vmalloc.h>
+#include <linux/uaccess.h>
+#include <linux/debugfs.h>
+#include <linux/sched/signal.h>
+#include "lg.h"
+
+/*H:020
+ * The Switcher lives at one address in every address space: the Host's
+ * and each Guest's.  We take the last page-directory slot (4MB) that
+ * fits below the end of the vmalloc area, so in a Guest's shadow page
+ * directory the Switcher has a whole slot to itself: one entry there,
+ * pointing at a page table we own, maps it.  The Guest is told to keep
+ * out of everything from switcher_addr up.
+:*/
+unsigned long switcher_addr;
+struct page **lg_switcher_pages;
+static struct vm_struct *switcher_vma;
+static unsigned int switcher_pages;
+
+/* Counters under /sys/kernel/debug/lguest/, for the tests and the curious. */
+atomic_t lguest_exits, lguest_syscall_exits;
+static struct dentry *lguest_debugfs;
+
+static void free_switcher_pages(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < switcher_pages; i++)
+		if (lg_switcher_pages[i])
+			__free_page(lg_switcher_pages[i]);
+	kfree(lg_switcher_pages);
+}
+
+static int map_switcher(void)
+{
+	extern char start_switcher_text[], end_switcher_text[];
+	unsigned long size, top;
+	unsigned int i;
+	int err;
+
+	/*
+	 * The Switcher's code must fit its one page: the Guest's page table
+	 * for the Switcher has a single entry for it.
+	 */
+	if (end_switcher_text - start_switcher_text > PAGE_SIZE) {
+		pr_err("lguest: Switcher code is %td bytes, over a page\n",
+		       end_switcher_text - start_switcher_text);
+		return -E2BIG;
+	}
+
+	switcher_pages = TOTAL_SWITCHER_PAGES;
+	if (switcher_pages > PTRS_PER_PTE)
+		return -E2BIG;
+	lg_switcher_pages = kcalloc(switcher_pages, sizeof(*lg_switcher_pages),
+				    GFP_KERNEL);
+	if (!lg_switcher_pages)
+		return -ENOMEM;
+	for (i = 0; i < switcher_pages; i++) {
+		lg_switcher_pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!lg_switcher_pages[i]) {
+			err = -ENOMEM;
+			goto free_pages;
+		}
+	}
+
+	/* One guard page after the area, as every vm area has. */
+	size = switcher_pages * PAGE_SIZE;
+	top = VMALLOC_END - size - PAGE_SIZE;
+	switcher_addr = round_down(top, PGDIR_SIZE);
+	if (switcher_addr < VMALLOC_START) {
+		err = -ENOSPC;
+		goto free_pages;
+	}
+	switcher_vma = __get_vm_area_caller(size, VM_SPARSE, switcher_addr,
+					    switcher_addr + size + PAGE_SIZE,
+					    __builtin_return_address(0));
+	if (!switcher_vma || (unsigned long)switcher_vma->addr != switcher_addr) {
+		pr_err("lguest: cannot reserve the Switcher at %#lx\n",
+		       switcher_addr);
+		err = -ENOMEM;
+		goto free_vma;
+	}
+	err = vm_area_map_pages(switcher_vma, switcher_addr,
+				switcher_addr + size, lg_switcher_pages);
+	if (err)
+		goto free_vma;
+
+	memcpy((void *)switcher_addr, start_switcher_text,
+	       end_switcher_text - start_switcher_text);
+	pr_info("lguest: mapped Switcher at %#lx\n", switcher_addr);
+	return 0;
+
+free_vma:
+	if (switcher_vma)
+		free_vm_area(switcher_vma);
+free_pages:
+	free_switcher_pages();
+	return err;
+}
+
+static void unmap_switcher(void)
+{
+	free_vm_area(switcher_vma);
+	free_switcher_pages();
+}
+
+/*H:030
+ * Guest memory is a piece of the Launcher's address space: Guest physical
+ * address 0 is mem_base in the Launcher.  Every access the Host makes to
+ * Guest memory goes through here, checked against pfn_limit, and copies
+ * to or from the Launcher's memory as the Launcher itself would.  A Guest
+ * that gives us an address outside its memory is killed.
+:*/
+bool lguest_address_ok(const struct lguest *lg, unsigned long addr,
+		       unsigned long len)
+{
+	unsigned long limit = lg->pfn_limit * PAGE_SIZE;
+
+	return addr < limit && len <= limit - addr;
+}
+
+void __lgread(struct lg_cpu *cpu, void *b, unsigned long addr,
+	      unsigned int bytes)
+{
+	if (!lguest_address_ok(cpu->lg, addr, bytes) ||
+	    copy_from_user(b, cpu->lg->mem_base + addr, bytes) != 0) {
+		memset(b, 0, bytes);
+		kill_guest(cpu, "bad read address %#lx len %u", addr, bytes);
+	}
+}
+
+void __lgwrite(struct lg_cpu *cpu, unsigned long addr, const void *b,
+	       unsigned int bytes)
+{
+	if (!lguest_address_ok(cpu->lg, addr, bytes) ||
+	    copy_to_user(cpu->lg->mem_base + addr, b, bytes) != 0)
+		kill_guest(cpu, "bad write address %#lx len %u", addr, bytes);
+}
+
+/*H:040
+ * The Launcher's read() comes here, and this loop is the Guest's life.
+ * Each time round we first finish what the Guest asked for last time
+ * (hypercalls), then see whether the Launcher must hear about something
+ * (a NOTIFY, the Guest's death, a signal, a break from the Waker), offer
+ * the Guest a waiting interrupt, and run it until it next traps.
+:*/
+static bool should_sleep(struct lg_cpu *cpu)
+{
+	bool more;
+
+	return cpu->halted && !cpu->break_out &&
+	       interrupt_pending(cpu, &more) >= LGUEST_IRQS;
+}
+
+static void sleep_until_interrupt(struct lg_cpu *cpu)
+{
+	set_current_state(TASK_INTERRUPTIBLE);
+	if (should_sleep(cpu))
+		schedule();
+	__set_current_state(TASK_RUNNING);
+}
+
+int run_guest(struct lg_cpu *cpu, unsigned long __user *user)
+{
+	while (!cpu->lg->dead) {
+		unsigned int irq;
+		bool more;
+
+		do_hypercalls(cpu);
+
+		if (cpu->pending_notify) {
+			if (put_user(cpu->pending_notify, user))
+				return -EFAULT;
+			cpu->pending_notify = 0;
+			return sizeof(cpu->pending_notify);
+		}
+		if (cpu->lg->dead)
+			break;
+		if (signal_pending(current))
+			return -ERESTARTSYS;
+		if (cpu->break_out)
+			return -EAGAIN;
+
+		irq = interrupt_pending(cpu, &more);
+		if (irq < LGUEST_IRQS)
+			try_deliver_interrupt(cpu, irq, more);
+		if (cpu->lg->dead)
+			break;
+
+		if (cpu->halted) {
+			sleep_until_interrupt(cpu);
+			continue;
+		}
+
+		local_irq_disable();
+		lguest_arch_run_guest(cpu);
+		local_irq_enable();
+
+		atomic_inc(&lguest_exits);
+		lguest_arch_handle_trap(cpu);
+	}
+
+	if (cpu->lg->dead == ERR_PTR(-ERESTART))
+		return -ERESTART;
+	return -ENOENT;
+}
+
+static int __init init(void)
+{
+	int err;
+
+	err = map_switcher();
+	if (err)
+		return err;
+	lguest_arch_host_init();
+
+	err = lguest_device_init();
+	if (err) {
+		lguest_arch_host_fini();
+		unmap_switcher();
+		return err;
+	}
+
+	lguest_debugfs = debugfs_create_dir("lguest", NULL);
+	debugfs_create_atomic_t("exits", 0444, lguest_debugfs, &lguest_exits);
+	debugfs_create_atomic_t("syscall_exits", 0444, lguest_debugfs,
+				&lguest_syscall_exits);
+	return 0;
+}
+
+static void __exit fini(void)
+{
+	debugfs_remove_recursive(lguest_debugfs);
+	lguest_device_remove();
+	lguest_arch_host_fini();
+	unmap_switcher();
+}
+
+module_init(init);
+module_exit(fini);
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("lguest developers");
+MODULE_DESCRIPTION("lguest: the Host side of a little hypervisor");

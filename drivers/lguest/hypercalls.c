@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/*P:500
+ * A Guest asks the Host for things by hypercall: a software interrupt,
+ * int $0x1F, with the call number in %eax and up to three arguments in
+ * %edx, %ebx and %ecx.  Calls that need no answer at once can instead
+ * be queued in a ring in struct lguest_data, and the Host works through
+ * the ring whenever the Guest next comes out.  This file is the
+ * dispatcher for both.
+:*/
+#include <linux/uaccess.h>
+#include <linux/ktime.h>
+#include <linux/timekeeping.h>
+#include <asm/tsc.h>
+#include "lg.h"
+
+/*H:120
+ * Shutting down: the Guest gives us a reason string and what it wants.
+ * Power off and a crash both end the Guest with that string as its last
+ * words; only a power off carries LGUEST_POWEROFF_PREFIX, which the
+ * Launcher takes as a clean exit.  A restart is its own kind of death:
+ * the Launcher's read returns ERESTART and it starts over.
+:*/
+static void guest_shutdown(struct lg_cpu *cpu, unsigned long msg_pa,
+			   unsigned long how)
+{
+	unsigned long limit = cpu->lg->pfn_limit * PAGE_SIZE;
+	char msg[128] = "";
+
+	if (how == LGUEST_SHUTDOWN_RESTART) {
+		if (!cpu->lg->dead)
+			cpu->lg->dead = ERR_PTR(-ERESTART);
+		return;
+	}
+	if (msg_pa >= limit) {
+		kill_guest(cpu, "shutdown reason at bad address %#lx", msg_pa);
+		return;
+	}
+	__lgread(cpu, msg, msg_pa, min_t(unsigned long, sizeof(msg) - 1,
+					 limit - msg_pa));
+	if (how == LGUEST_SHUTDOWN_POWEROFF)
+		kill_guest(cpu, LGUEST_POWEROFF_PREFIX "%s", msg);
+	else
+		kill_guest(cpu, "%s", msg);
+}
+
+/*H:110
+ * Here is the whole list.  Most calls are one line, because the work
+ * is elsewhere: segments in segments.c, traps and the timer in
+ * interrupts_and_traps.c, page tables in page_tables.c.
+:*/
+static void do_hcall(struct lg_cpu *cpu, struct hcall_args *args)
+{
+	switch (args->arg0) {
+	case LHCALL_FLUSH_ASYNC:
+		/* The ring was emptied on the way in: nothing left to do. */
+		break;
+	case LHCALL_LGUEST_INIT:
+		kill_guest(cpu, "LGUEST_INIT called twice");
+		break;
+	case LHCALL_SHUTDOWN:
+		guest_shutdown(cpu, args->arg1, args->arg2);
+		break;
+	case LHCALL_LOAD_GDT:
+		load_guest_gdt(cpu, args->arg1, args->arg2);
+		break;
+	case LHCALL_NEW_PGTABLE:
+		guest_new_pagetable(cpu, args->arg1);
+		break;
+	case LHCALL_FLUSH_TLB:
+		guest_flush_tlb(cpu, args->arg1);
+		break;
+	case LHCALL_LOAD_IDT_ENTRY:
+		load_guest_idt_entry(cpu, args->arg1, args->arg2, args->arg3);
+		break;
+	case LHCALL_SET_STACK:
+		guest_set_stack(cpu, args->arg1, args->arg2, args->arg3);
+		break;
+	case LHCALL_TS:
+		cpu->ts = args->arg1;
+		break;
+	case LHCALL_SET_CLOCKEVENT:
+		guest_set_clockevent(cpu, args->arg1);
+		break;
+	case LHCALL_HALT:
+		cpu->halted = true;
+		break;
+	case LHCALL_SET_PTE:
+		guest_set_pte(cpu, args->arg1, args->arg2, __pte(args->arg3));
+		break;
+	case LHCALL_SET_PMD:
+		guest_set_pmd(cpu, args->arg1, args->arg2);
+		break;
+	case LHCALL_LOAD_TLS:
+		guest_load_tls(cpu, args->arg1);
+		break;
+	case LHCALL_NOTIFY:
+		cpu->pending_notify = args->arg1;
+		break;
+	default:
+		kill_guest(cpu, "bad hypercall %lu", args->arg0);
+	}
+}
+
+/*H:130
+ * The asynchronous ring.  The Guest fills slots in order and marks each
+ * with status 0; we run them in the same order, marking each 0xFF (free
+ * again) before we run it.  We stop at a NOTIFY so the Launcher hears of
+ * it before anything queued after it happens.
+:*/
+static void do_async_hcalls(struct lg_cpu *cpu)
+{
+	u8 st[LHCALL_RING_SIZE];
+	unsigned int n;
+
+	if (copy_from_user(st, cpu->lguest_data->hcall_status, sizeof(st))) {
+		kill_guest(cpu, "cannot read the hypercall ring");
+		return;
+	}
+	for (n = 0; n < LHCALL_RING_SIZE; n++) {
+		unsigned int i = cpu->next_hcall;
+		struct hcall_args args;
+
+		if (st[i] == 0xFF)
+			break;
+		if (copy_from_user(&args, &cpu->lguest_data->hcalls[i],
+				   sizeof(args)) ||
+		    put_user(0xFF, &cpu->lguest_data->hcall_status[i])) {
+			kill_guest(cpu, "cannot use hypercall ring slot %u", i);
+			return;
+		}
+		cpu->next_hcall = (i + 1) % LHCALL_RING_SIZE;
+		do_hcall(cpu, &args);
+		if (cpu->pending_notify || cpu->lg->dead)
+			break;
+	}
+}
+
+/*H:100
+ * The first hypercall must be LGUEST_INIT with the physical address of
+ * the Guest's struct lguest_data.  We tell the Guest how much of the top
+ * of its address space is the Switcher's and how fast its TSC runs (if
+ * it can be trusted), and read back what the Guest tells us about
+ * itself: where its kernel starts, its system call vector and the
+ * stretch of code where it must not be interrupted.
+:*/
+static void initialize_guest(struct lg_cpu *cpu, const struct hcall_args *a)
+{
+	struct lguest *lg = cpu->lg;
+	struct lguest_data __user *data;
+	u32 khz = 0;
+
+	if (a->arg0 != LHCALL_LGUEST_INIT) {
+		kill_guest(cpu, "hypercall %lu before LGUEST_INIT", a->arg0);
+		return;
+	}
+	if (!lguest_address_ok(lg, a->arg1, sizeof(*data))) {
+		kill_guest(cpu, "lguest_data at bad address %#lx", a->arg1);
+		return;
+	}
+	data = lg->mem_base + a->arg1;
+	if (boot_cpu_has(X86_FEATURE_CONSTANT_TSC) && !check_tsc_unstable())
+		khz = tsc_khz;
+
+	if (put_user(0UL - switcher_addr, &data->reserve_mem) ||
+	    put_user(khz, &data->tsc_khz) ||
+	    get_user(lg->noirq_start, &data->noirq_start) ||
+	    get_user(lg->noirq_end, &data->noirq_end) ||
+	    get_user(lg->kernel_address, &data->kernel_address) ||
+	    get_user(lg->syscall_vec, &data->syscall_vec)) {
+		kill_guest(cpu, "cannot use lguest_data at %#lx", a->arg1);
+		return;
+	}
+	if (lg->syscall_vec && lg->syscall_vec != IA32_SYSCALL_VECTOR) {
+		kill_guest(cpu, "system call vector %#x is not supported",
+			   lg->syscall_vec);
+		return;
+	}
+	cpu->lguest_data = data;
+	write_timestamp(cpu);
+}
+
+/* The Guest's wall clock, refreshed whenever it makes a hypercall. */
+void write_timestamp(struct lg_cpu *cpu)
+{
+	struct timespec64 now;
+
+	ktime_get_real_ts64(&now);
+	if (copy_to_user(&cpu->lguest_data->time, &now, sizeof(now)))
+		kill_guest(cpu, "cannot write the time to lguest_data");
+}
+
+/*H:140
+ * Called each time round the run loop: the ring first (the Guest queued
+ * those calls before the one it trapped with), then the trapping call,
+ * whose result goes back in %eax.
+:*/
+void do_hypercalls(struct lg_cpu *cpu)
+{
+	if (!cpu->lguest_data) {
+		if (cpu->hcall_pending) {
+			cpu->hcall_pending = false;
+			initialize_guest(cpu, &cpu->hcall);
+		}
+		return;
+	}
+
+	do_async_hcalls(cpu);
+	if (cpu->hcall_pending && !cpu->pending_notify && !cpu->lg->dead) {
+		cpu->hcall_pending = false;
+		do_hcall(cpu, &cpu->hcall);
+		cpu->regs.eax = 0;
+		write_timestamp(cpu);
+	}
+}

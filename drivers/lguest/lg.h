@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _LGUEST_H
+#define _LGUEST_H
+
+#include <linux/types.h>
+#include <linux/mm.h>
+#include <linux/init.h>
+#include <linux/stringify.h>
+#include <linux/lguest.h>
+#include <linux/lguest_launcher.h>
+#include <linux/wait.h>
+#include <linux/hrtimer.h>
+#include <linux/err.h>
+#include <linux/slab.h>
+#include <linux/sched.h>
+#include <asm/lguest.h>
+#include <asm/pgtable.h>
+
+/*H:010
+ * The Host keeps, for each Guest, a struct lguest: where its memory lives
+ * in the Launcher, how far it reaches, its shadow page tables, why it
+ * died if it did.  One Guest has one virtual CPU here (an SMP Guest is an
+ * exercise for the reader), kept in a struct lg_cpu: its registers, its
+ * interrupts, its descriptor tables and its timer.
+:*/
+
+/* How many of a Guest's page directories we keep shadows of. */
+#define PGDIR_CACHE	4
+
+struct pgdir {
+	/* The Guest's page directory (Guest physical), or -1UL if unused. */
+	unsigned long gpgdir;
+	/* Our shadow of it, which the processor really uses. */
+	pgd_t *pgdir;
+};
+
+struct lg_cpu_arch {
+	/* The Guest's GDT and IDT as it asked for them (after our checks). */
+	struct desc_struct gdt[GDT_ENTRIES];
+	gate_desc idt[IDT_ENTRIES];
+	/* The ring-1 stack the Guest's kernel wants traps delivered on. */
+	unsigned long ss1, esp1;
+	/* The faulting address of the last page fault. */
+	unsigned long last_pagefault;
+};
+
+struct lguest;
+
+struct lg_cpu {
+	struct lguest *lg;
+	/* The Launcher's thread that runs this CPU. */
+	struct task_struct *tsk;
+
+	/* The Guest's registers while it is not running. */
+	struct lguest_regs regs;
+	/* Why it last stopped, and whether inside the Switcher (S:120). */
+	unsigned long trapnum;
+	bool switcher_trapped;
+
+	/* The page table that maps the Switcher into the Guest (H:480). */
+	pte_t *switcher_ptes;
+	/* Which physical CPU's Switcher pages that table maps. */
+	unsigned int last_pages_cpu;
+
+	/* Which of lg->pgdirs the Guest is running on. */
+	unsigned int cpu_pgd;
+
+	/* Where the Guest registered its struct lguest_data, in our space. */
+	struct lguest_data __user *lguest_data;
+
+	/* The hypercall the Guest trapped with, to do on the way back. */
+	struct hcall_args hcall;
+	bool hcall_pending;
+	/* The next slot of the asynchronous hypercall ring to look at. */
+	unsigned int next_hcall;
+
+	/* Virtual interrupts waiting to be delivered. */
+	DECLARE_BITMAP(irqs_pending, LGUEST_IRQS);
+	/* The Guest asked to sleep until an interrupt comes. */
+	bool halted;
+	/* The Guest wants the processor's "task switched" flag set. */
+	bool ts;
+	/* A NOTIFY the Launcher has yet to hear about. */
+	unsigned long pending_notify;
+
+	/* The Launcher's Waker wants us out; it waits on break_wq. */
+	bool break_out;
+	wait_queue_head_t break_wq;
+
+	/* The Guest's clock event. */
+	struct hrtimer hrt;
+
+	struct lg_cpu_arch arch;
+};
+
+struct lguest {
+	/* Where Guest physical address 0 lives in the Launcher. */
+	void __user *mem_base;
+	/* The number of pages the Guest may touch: nothing at or above. */
+	unsigned long pfn_limit;
+
+	/* What the Guest told us in LGUEST_INIT (H:100). */
+	unsigned long kernel_address;
+	unsigned long noirq_start, noirq_end;
+	unsigned int syscall_vec;
+
+	struct pgdir pgdirs[PGDIR_CACHE];
+
+	struct lg_cpu cpu;
+
+	/* Why the Guest died (a string), ERR_PTR(-ERESTART), or NULL. */
+	char *dead;
+};
+
+/* core.c: */
+extern unsigned long switcher_addr;
+extern struct page **lg_switcher_pages;
+extern atomic_t lguest_exits, lguest_syscall_exits;
+bool lguest_address_ok(const struct lguest *lg, unsigned long addr,
+		       unsigned long len);
+void __lgread(struct lg_cpu *cpu, void *dst, unsigned long addr,
+	      unsigned int bytes);
+void __lgwrite(struct lg_cpu *cpu, unsigned long addr, const void *src,
+	       unsigned int bytes);
+int run_guest(struct lg_cpu *cpu, unsigned long __user *user);
+
+/*
+ * Typed helpers: lgread(cpu, addr, type) reads one value of Guest memory,
+ * lgwrite(cpu, addr, type, val) writes one; both kill the Guest if the
+ * address is not its own.
+ */
+#define lgread(cpu, addr, type)							({ type _v; __lgread((cpu), &_v, (addr), sizeof(_v)); _v; })
+#define lgwrite(cpu, addr, type, val)						do {										type _v = (val);							__lgwrite((cpu), (addr), &_v, sizeof(_v));			} while (0)
+
+/* lguest_user.c: */
+int lguest_device_init(void);
+void lguest_device_remove(void);
+
+/* hypercalls.c: */
+void do_hypercalls(struct lg_cpu *cpu);
+void write_timestamp(struct lg_cpu *cpu);
+
+/* interrupts_and_traps.c: */
+unsigned int interrupt_pending(struct lg_cpu *cpu, bool *more);
+void try_deliver_interrupt(struct lg_cpu *cpu, unsigned int irq, bool more);
+void set_interrupt(struct lg_cpu *cpu, unsigned int irq);
+bool deliver_trap(struct lg_cpu *cpu, unsigned int num);
+void load_guest_idt_entry(struct lg_cpu *cpu, unsigned int num,
+			  u32 lo, u32 hi);
+void copy_traps(const struct lg_cpu *cpu, gate_desc *idt,
+		const unsigned long *def);
+void guest_set_stack(struct lg_cpu *cpu, u32 seg, u32 esp,
+		     unsigned int pages);
+void guest_set_clockevent(struct lg_cpu *cpu, unsigned long delta);
+void init_clockdev(struct lg_cpu *cpu);
+
+/* segments.c: */
+void setup_default_gdt_entries(struct lguest_ro_state *state);
+void setup_host_gdt_entries(struct desc_struct *gdt);
+void load_guest_gdt(struct lg_cpu *cpu, unsigned long table, u32 num);
+void guest_load_tls(struct lg_cpu *cpu, unsigned long gtls);
+void copy_gdt(const struct lg_cpu *cpu, struct desc_struct *gdt);
+
+/* page_tables.c: */
+int init_guest_pagetable(struct lguest *lg, unsigned long gpgdir);
+void free_guest_pagetable(struct lguest *lg);
+void guest_new_pagetable(struct lg_cpu *cpu, unsigned long gpgdir);
+void guest_set_pte(struct lg_cpu *cpu, unsigned long gpgdir,
+		   unsigned long vaddr, pte_t gpte);
+void guest_set_pmd(struct lg_cpu *cpu, unsigned long gpgdir, u32 idx);
+void guest_flush_tlb(struct lg_cpu *cpu, unsigned long all);
+bool demand_page(struct lg_cpu *cpu, unsigned long vaddr, int errcode);
+unsigned long guest_pa(struct lg_cpu *cpu, unsigned long vaddr);
+void map_switcher_in_guest(struct lg_cpu *cpu, unsigned int host_cpu);
+unsigned long shadow_pgdir_pa(struct lg_cpu *cpu);
+
+/* x86/core.c: */
+void lguest_arch_host_init(void);
+void lguest_arch_host_fini(void);
+void lguest_arch_run_guest(struct lg_cpu *cpu);
+void lguest_arch_handle_trap(struct lg_cpu *cpu);
+void lguest_arch_setup_regs(struct lg_cpu *cpu, unsigned long start);
+
+/*H:090
+ * A Guest that breaks the rules is killed: we remember why (the Launcher's
+ * next read returns ENOENT, and the one after that the reason), and it
+ * never runs again.  The first reason wins; later ones are usually just
+ * consequences of it.
+:*/
+#define kill_guest(cpu, fmt...)					\
+do {								\
+	if (!(cpu)->lg->dead) {					\
+		(cpu)->lg->dead = kasprintf(GFP_ATOMIC, fmt);	\
+		if (!(cpu)->lg->dead)				\
+			(cpu)->lg->dead = ERR_PTR(-ENOMEM);	\
+	}							\
+} while (0)
+
+#endif /* _LGUEST_H */

@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: GPL-2.0
+/*P:800
+ * Shadow page tables.  The Guest keeps page tables like any kernel, but
+ * it cannot be allowed to give them to the processor: its "physical"
+ * addresses are offsets into the Launcher's memory, not real ones, and
+ * it could map anything.  So the processor runs the Guest on tables the
+ * Host builds, a shadow of the Guest's: each entry is filled in when the
+ * Guest first faults on it, with the real page that backs the Guest's
+ * page.  The Guest tells us by hypercall when it changes an entry, so we
+ * can throw away our stale copy.
+:*/
+#include <linux/mm.h>
+#include <linux/gfp.h>
+#include <linux/uaccess.h>
+#include <asm/trap_pf.h>
+#include "lg.h"
+
+/* The shadow page directory the Guest runs on now. */
+static pgd_t *current_spgd(struct lg_cpu *cpu)
+{
+	return cpu->lg->pgdirs[cpu->cpu_pgd].pgdir;
+}
+
+static unsigned long current_gpgdir(struct lg_cpu *cpu)
+{
+	return cpu->lg->pgdirs[cpu->cpu_pgd].gpgdir;
+}
+
+/* The first page-directory slot that belongs to the Switcher. */
+static unsigned int switcher_pgd_index(void)
+{
+	return pgd_index(switcher_addr);
+}
+
+static pte_t *spte_page(pgd_t spgd)
+{
+	return __va(pgd_val(spgd) & PAGE_MASK);
+}
+
+/*H:400
+ * Each present shadow entry holds a reference to the real page behind
+ * it, taken with get_user_pages_fast(): while the Guest can reach the
+ * page through our tables, the Launcher's memory cannot be swapped or
+ * freed from under it.  Throwing an entry away drops the reference.
+:*/
+static void release_pte(pte_t *spte)
+{
+	if (pte_present(*spte))
+		put_page(pte_page(*spte));
+	*spte = __pte(0);
+}
+
+static void release_pgd(pgd_t *spgd)
+{
+	pte_t *ptes;
+	unsigned int i;
+
+	if (!(pgd_val(*spgd) & _PAGE_PRESENT))
+		return;
+	ptes = spte_page(*spgd);
+	for (i = 0; i < PTRS_PER_PTE; i++)
+		release_pte(&ptes[i]);
+	free_page((unsigned long)ptes);
+	*spgd = __pgd(0);
+}
+
+static void release_pgd_range(pgd_t *spgd, unsigned int start,
+			      unsigned int end)
+{
+	unsigned int i;
+
+	for (i = start; i < end; i++)
+		release_pgd(&spgd[i]);
+}
+
+/*H:410
+ * A Guest page-table entry may only name pages of the Guest's memory.
+ * One that points beyond pfn_limit is not a mistake we can reflect; we
+ * kill the Guest.
+:*/
+static bool check_gpfn(struct lg_cpu *cpu, unsigned long gpfn,
+		       unsigned long vaddr)
+{
+	if (gpfn < cpu->lg->pfn_limit)
+		return true;
+	kill_guest(cpu, "page table maps %#lx to %#lx, beyond Guest memory",
+		   vaddr, gpfn << PAGE_SHIFT);
+	return false;
+}
+
+/*H:420
+ * Making a shadow entry from a Guest's: the same permission bits, but the
+ * real page.  We leave out "global" (the Guest's global pages must not
+ * outlive a switch back to the Host) and, until the Guest's entry is
+ * dirty, "writable": the first write then faults to us and we set the
+ * dirty bit in the Guest's entry, as the processor would have.
+:*/
+static pte_t gpte_to_spte(struct lg_cpu *cpu, unsigned long gpte,
+			  unsigned long vaddr)
+{
+	unsigned long flags = gpte & (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER |
+				      _PAGE_PWT | _PAGE_PCD |
+				      _PAGE_ACCESSED | _PAGE_DIRTY);
+	unsigned long gpfn = gpte >> PAGE_SHIFT;
+	struct page *page;
+
+	if (!(gpte & _PAGE_DIRTY))
+		flags &= ~_PAGE_RW;
+	if (get_user_pages_fast((unsigned long)cpu->lg->mem_base +
+				gpfn * PAGE_SIZE, 1, FOLL_WRITE, &page) != 1) {
+		kill_guest(cpu, "cannot get the page behind Guest address %#lx",
+			   gpfn << PAGE_SHIFT);
+		return __pte(0);
+	}
+	return pfn_pte(page_to_pfn(page), __pgprot(flags));
+}
+
+/* Where in Guest memory the Guest's page-directory entry for vaddr is. */
+static unsigned long gpgd_addr(struct lg_cpu *cpu, unsigned long vaddr)
+{
+	return current_gpgdir(cpu) + pgd_index(vaddr) * sizeof(u32);
+}
+
+static unsigned long gpte_addr(unsigned long gpgd, unsigned long vaddr)
+{
+	return (gpgd & PAGE_MASK) + pte_index(vaddr) * sizeof(u32);
+}
+
+/* Would the Guest's own tables let this access through? */
+static bool access_allowed(unsigned long gentry, int errcode)
+{
+	if (!(gentry & _PAGE_PRESENT))
+		return false;
+	if ((errcode & X86_PF_WRITE) && !(gentry & _PAGE_RW))
+		return false;
+	if ((errcode & X86_PF_USER) && !(gentry & _PAGE_USER))
+		return false;
+	return true;
+}
+
+/* A shadow page table for vaddr's slot, made if there is none yet. */
+static pte_t *shadow_pte(struct lg_cpu *cpu, unsigned long gpgd,
+			 unsigned long vaddr)
+{
+	pgd_t *spgd = current_spgd(cpu) + pgd_index(vaddr);
+
+	if (!(pgd_val(*spgd) & _PAGE_PRESENT)) {
+		unsigned long page = get_zeroed_page(GFP_KERNEL);
+
+		if (!page) {
+			kill_guest(cpu, "out of memory for shadow page tables");
+			return NULL;
+		}
+		*spgd = __pgd(__pa(page) | (gpgd & (_PAGE_PRESENT | _PAGE_RW |
+						    _PAGE_USER |
+						    _PAGE_ACCESSED)));
+	}
+	return spte_page(*spgd) + pte_index(vaddr);
+}
+
+/*H:430
+ * A page fault in the Guest comes here first.  We walk the Guest's own
+ * tables for the address: if they do not allow the access, the fault
+ * is the Guest's and we return false to have it reflected.  If they
+ * do, our shadow was merely missing (or read only until dirty): we set
+ * the accessed and dirty bits in the Guest's entry, as the processor
+ * would have, make the shadow entry, and the Guest runs on none the
+ * wiser.
+:*/
+bool demand_page(struct lg_cpu *cpu, unsigned long vaddr, int errcode)
+{
+	unsigned long gpgd, gpte, new_gpte;
+	pte_t *spte;
+
+	if (vaddr >= switcher_addr) {
+		kill_guest(cpu, "page fault at %#lx, in the Switcher's space",
+			   vaddr);
+		return true;
+	}
+	gpgd = lgread(cpu, gpgd_addr(cpu, vaddr), u32);
+	if (!access_allowed(gpgd, errcode))
+		return false;
+	if (gpgd & _PAGE_PSE) {
+		kill_guest(cpu, "large page at %#lx: not supported", vaddr);
+		return true;
+	}
+	if (!check_gpfn(cpu, gpgd >> PAGE_SHIFT, vaddr))
+		return true;
+
+	gpte = lgread(cpu, gpte_addr(gpgd, vaddr), u32);
+	if (!access_allowed(gpte, errcode))
+		return false;
+	if (!check_gpfn(cpu, gpte >> PAGE_SHIFT, vaddr))
+		return true;
+
+	new_gpte = gpte | _PAGE_ACCESSED;
+	if (errcode & X86_PF_WRITE)
+		new_gpte |= _PAGE_DIRTY;
+	if (new_gpte != gpte)
+		lgwrite(cpu, gpte_addr(gpgd, vaddr), u32, (u32)new_gpte);
+
+	spte = shadow_pte(cpu, gpgd, vaddr);
+	if (!spte || cpu->lg->dead)
+		return true;
+	release_pte(spte);
+	*spte = gpte_to_spte(cpu, new_gpte, vaddr);
+	return true;
+}
+
+/*H:440
+ * The Host sometimes needs to know what a Guest virtual address means
+ * (to push an interrupt frame on the Guest's stack): that is a walk of
+ * the Guest's tables, and an address they do not map kills the Guest.
+:*/
+unsigned long guest_pa(struct lg_cpu *cpu, unsigned long vaddr)
+{
+	unsigned long gpgd, gpte;
+
+	gpgd = lgread(cpu, gpgd_addr(cpu, vaddr), u32);
+	if (!(gpgd & _PAGE_PRESENT) || (gpgd & _PAGE_PSE)) {
+		kill_guest(cpu, "Guest address %#lx is not mapped", vaddr);
+		return 0;
+	}
+	gpte = lgread(cpu, gpte_addr(gpgd, vaddr), u32);
+	if (!(gpte & _PAGE_PRESENT)) {
+		kill_guest(cpu, "Guest address %#lx is not mapped", vaddr);
+		return 0;
+	}
+	return (gpte & PAGE_MASK) | (vaddr & ~PAGE_MASK);
+}
+
+/*H:450
+ * The Guest's hypercalls about its tables.  We never copy the new value:
+ * dropping our shadow of the entry is always right, and the next fault
+ * brings in whatever the Guest's table says then.  Kernel mappings are
+ * the same in all the Guest's page directories, so a change there
+ * drops the entry from every shadow we hold.
+:*/
+static bool is_kernel_address(const struct lguest *lg, unsigned long vaddr)
+{
+	return lg->kernel_address && vaddr >= lg->kernel_address;
+}
+
+static int find_pgdir(const struct lguest *lg, unsigned long gpgdir)
+{
+	int i;
+
+	for (i = 0; i < PGDIR_CACHE; i++)
+		if (lg->pgdirs[i].pgdir && lg->pgdirs[i].gpgdir == gpgdir)
+			return i;
+	return -1;
+}
+
+static void drop_spte(pgd_t *spgdir, unsigned long vaddr)
+{
+	pgd_t *spgd = spgdir + pgd_index(vaddr);
+
+	if (pgd_val(*spgd) & _PAGE_PRESENT)
+		release_pte(spte_page(*spgd) + pte_index(vaddr));
+}
+
+void guest_set_pte(struct lg_cpu *cpu, unsigned long gpgdir,
+		   unsigned long vaddr, pte_t gpte)
+{
+	struct lguest *lg = cpu->lg;
+	int i;
+
+	if (vaddr >= switcher_addr) {
+		kill_guest(cpu, "mapping at %#lx would cover the Switcher",
+			   vaddr);
+		return;
+	}
+	if (is_kernel_address(lg, vaddr)) {
+		for (i = 0; i < PGDIR_CACHE; i++)
+			if (lg->pgdirs[i].pgdir)
+				drop_spte(lg->pgdirs[i].pgdir, vaddr);
+		return;
+	}
+	i = find_pgdir(lg, gpgdir);
+	if (i >= 0)
+		drop_spte(lg->pgdirs[i].pgdir, vaddr);
+}
+
+void guest_set_pmd(struct lg_cpu *cpu, unsigned long gpgdir, u32 idx)
+{
+	struct lguest *lg = cpu->lg;
+	int i;
+
+	if (idx >= switcher_pgd_index()) {
+		kill_guest(cpu, "page directory entry %u would cover the Switcher",
+			   idx);
+		return;
+	}
+	if (is_kernel_address(lg, (unsigned long)idx << PGDIR_SHIFT)) {
+		for (i = 0; i < PGDIR_CACHE; i++)
+			if (lg->pgdirs[i].pgdir)
+				release_pgd(&lg->pgdirs[i].pgdir[idx]);
+		return;
+	}
+	i = find_pgdir(lg, gpgdir);
+	if (i >= 0)
+		release_pgd(&lg->pgdirs[i].pgdir[idx]);
+}
+
+/*H:460
+ * FLUSH_TLB is where a native kernel would reload CR3 or invlpg: the
+ * Guest may have changed entries behind our back (the processor's own
+ * atomic updates are not hypercalls), so we drop the user part of the
+ * current shadow, or everything if the Guest says so.
+:*/
+void guest_flush_tlb(struct lg_cpu *cpu, unsigned long all)
+{
+	struct lguest *lg = cpu->lg;
+	unsigned int end = lg->kernel_address ? pgd_index(lg->kernel_address)
+					      : switcher_pgd_index();
+	int i;
+
+	if (!all) {
+		release_pgd_range(current_spgd(cpu), 0, end);
+		return;
+	}
+	for (i = 0; i < PGDIR_CACHE; i++)
+		if (lg->pgdirs[i].pgdir)
+			release_pgd_range(lg->pgdirs[i].pgdir, 0,
+					  switcher_pgd_index());
+}
+
+/*H:470
+ * NEW_PGTABLE is a CR3 load.  We keep shadows of a few page directories
+ * (processes switch back and forth), and on a miss we take over a slot
+ * other than the current one, throwing its contents away.
+:*/
+static bool check_gpgdir(struct lg_cpu *cpu, unsigned long gpgdir)
+{
+	if (PAGE_ALIGNED(gpgdir) && gpgdir / PAGE_SIZE < cpu->lg->pfn_limit)
+		return true;
+	kill_guest(cpu, "bad page directory %#lx", gpgdir);
+	return false;
+}
+
+void guest_new_pagetable(struct lg_cpu *cpu, unsigned long gpgdir)
+{
+	struct lguest *lg = cpu->lg;
+	int i;
+
+	if (!check_gpgdir(cpu, gpgdir))
+		return;
+	i = find_pgdir(lg, gpgdir);
+	if (i < 0) {
+		i = (cpu->cpu_pgd + 1) % PGDIR_CACHE;
+		if (!lg->pgdirs[i].pgdir) {
+			lg->pgdirs[i].pgdir = (pgd_t *)get_zeroed_page(GFP_KERNEL);
+			if (!lg->pgdirs[i].pgdir) {
+				kill_guest(cpu, "out of memory for a page directory");
+				return;
+			}
+		} else {
+			release_pgd_range(lg->pgdirs[i].pgdir, 0,
+					  switcher_pgd_index());
+		}
+		lg->pgdirs[i].gpgdir = gpgdir;
+	}
+	cpu->cpu_pgd = i;
+}
+
+/*H:480
+ * The Switcher in every shadow: its slot in the page directory points at
+ * a page table of our own, which maps the code page read only, and this
+ * physical CPU's two pages: the register page writable (the processor
+ * pushes trap frames there) and the state page read only.  The Guest
+ * can move between physical CPUs, so we unmap the last one's pages.
+:*/
+void map_switcher_in_guest(struct lg_cpu *cpu, unsigned int host_cpu)
+{
+	pte_t *ptes = cpu->switcher_ptes;
+	unsigned int base = pte_index(switcher_addr);
+	unsigned int regs = base + 1 + 2 * host_cpu;
+	pgprot_t ro = __pgprot(_PAGE_PRESENT | _PAGE_ACCESSED);
+	pgprot_t rw = __pgprot(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED |
+			       _PAGE_DIRTY);
+
+	if (cpu->last_pages_cpu != host_cpu) {
+		unsigned int old = base + 1 + 2 * cpu->last_pages_cpu;
+
+		ptes[old] = __pte(0);
+		ptes[old + 1] = __pte(0);
+		cpu->last_pages_cpu = host_cpu;
+	}
+	ptes[base] = pfn_pte(page_to_pfn(lg_switcher_pages[0]), ro);
+	ptes[regs] = pfn_pte(page_to_pfn(lg_switcher_pages[regs - base]), rw);
+	ptes[regs + 1] = pfn_pte(page_to_pfn(lg_switcher_pages[regs + 1 - base]),
+				 ro);
+	current_spgd(cpu)[switcher_pgd_index()] =
+		__pgd(__pa(ptes) | _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED);
+}
+
+/* The physical address of the shadow directory, for the Switcher's CR3. */
+unsigned long shadow_pgdir_pa(struct lg_cpu *cpu)
+{
+	return __pa(current_spgd(cpu));
+}
+
+int init_guest_pagetable(struct lguest *lg, unsigned long gpgdir)
+{
+	lg->pgdirs[0].pgdir = (pgd_t *)get_zeroed_page(GFP_KERNEL);
+	lg->cpu.switcher_ptes = (pte_t *)get_zeroed_page(GFP_KERNEL);
+	if (!lg->pgdirs[0].pgdir || !lg->cpu.switcher_ptes) {
+		free_page((unsigned long)lg->pgdirs[0].pgdir);
+		free_page((unsigned long)lg->cpu.switcher_ptes);
+		return -ENOMEM;
+	}
+	lg->pgdirs[0].gpgdir = gpgdir;
+	return 0;
+}
+
+void free_guest_pagetable(struct lguest *lg)
+{
+	int i;
+
+	for (i = 0; i < PGDIR_CACHE; i++) {
+		if (!lg->pgdirs[i].pgdir)
+			continue;
+		release_pgd_range(lg->pgdirs[i].pgdir, 0, switcher_pgd_index());
+		free_page((unsigned long)lg->pgdirs[i].pgdir);
+	}
+	free_page((unsigned long)lg->cpu.switcher_ptes);
+}

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*S:100
+ * Welcome to the Switcher itself!
+ *
+ * This page of code is the one place where the Host and the Guest meet.
+ * It is copied to a page mapped at the same address in the Host and in
+ * every Guest, so it can change page tables under its own feet and keep
+ * running.  Going in, it saves the Host's state on the Host's stack,
+ * loads the Guest's tables and registers and "returns" into the Guest
+ * with iret.  Coming out, every interrupt and trap the Guest can take is
+ * routed here by the IDT we gave the Guest, and the Switcher puts
+ * everything back.
+ *
+ * It is copied, so it must not care where it runs: only relative jumps,
+ * and addresses worked out from what the processor tells us.
+:*/
+#include <linux/linkage.h>
+#include <asm/asm-offsets.h>
+#include <asm/page.h>
+#include <asm/segment.h>
+#include <asm/lguest.h>
+
+.text
+.global start_switcher_text
+start_switcher_text:
+
+/*S:110
+ * The Host calls us with "pushf; lcall *lguest_entry": the processor
+ * leaves the Host's flags, code segment and return address on its stack,
+ * exactly the frame an interrupt would leave, which we will use twice.
+ * %eax holds this CPU's struct lguest_pages (at its Switcher address),
+ * %ebx the physical address of the Guest's shadow page directory.
+:*/
+.global switch_to_guest
+switch_to_guest:
+	/* The Host's segment registers and frame pointer, then its stack. */
+	pushl	%es
+	pushl	%ds
+	pushl	%gs
+	pushl	%fs
+	pushl	%ss
+	pushl	%ebp
+	movl	%esp, LGUEST_PAGES_host_sp(%eax)
+
+	/*
+	 * The order of what follows is chosen for the NMI, which can arrive
+	 * between any two instructions.  We first move onto this CPU's
+	 * register page, then load the Guest's IDT: from then on an NMI
+	 * lands in our own trap code on a stack it can find its way back
+	 * from.  Only then the Guest's GDT (whose kernel segments would not
+	 * do for the Host's handlers), its TSS, and its page tables.
+	 */
+	leal	LGUEST_PAGES_regs(%eax), %esp
+	lidt	LGUEST_PAGES_guest_idt_desc(%eax)
+	lgdt	LGUEST_PAGES_guest_gdt_desc(%eax)
+	movl	$(GDT_ENTRY_TSS * 8), %edx
+	ltr	%dx
+	movl	%ebx, %cr3
+
+	/*
+	 * This page now maps the Guest's own register page: pop the lot,
+	 * skip the trap number and error code, and iret into the Guest.
+	 */
+	popl	%eax
+	popl	%ebx
+	popl	%ecx
+	popl	%edx
+	popl	%esi
+	popl	%edi
+	popl	%ebp
+	popl	%gs
+	popl	%fs
+	popl	%ds
+	popl	%es
+	addl	$8, %esp
+	iret
+/*:*/
+
+/*S:120
+ * The way back.  The processor has pushed the Guest's stack, flags, code
+ * segment and instruction pointer (and for some traps an error code)
+ * onto the stack in the Guest's TSS, which is the top of the register
+ * page; our entry stub added the trap number.  We push the rest, so the
+ * page now holds a complete struct lguest_regs, and undo switch_to_guest.
+ *
+ * We find our struct lguest_pages from the IDT we are running under,
+ * which lives inside it, rather than from the stack: a trap in the
+ * middle of the Switcher can find us on a different stack.  Such a trap
+ * is also noted, so the Host knows the Guest's registers are not in
+ * their place this time.
+:*/
+.macro SWITCH_TO_HOST
+	pushl	%es
+	pushl	%ds
+	pushl	%fs
+	pushl	%gs
+	pushl	%ebp
+	pushl	%edi
+	pushl	%esi
+	pushl	%edx
+	pushl	%ecx
+	pushl	%ebx
+	pushl	%eax
+
+	/* Our own flat data segment: the Guest's may have any base. */
+	movl	$LGUEST_DS, %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+
+	/* sidt tells us where this CPU's Guest IDT is, so where we are. */
+	subl	$8, %esp
+	sidt	2(%esp)
+	movl	4(%esp), %eax
+	addl	$8, %esp
+	subl	$LGUEST_PAGES_guest_idt, %eax
+
+	/* The trap number, and whether it interrupted the Switcher (ring 0). */
+	movl	44(%esp), %ebx
+	movl	56(%esp), %ecx
+	andl	$3, %ecx
+
+	movl	LGUEST_PAGES_host_cr3(%eax), %edx
+	movl	%edx, %cr3
+	lgdt	LGUEST_PAGES_host_gdt_desc(%eax)
+	lidt	LGUEST_PAGES_host_idt_desc(%eax)
+	movl	LGUEST_PAGES_host_sp(%eax), %esp
+
+	xorl	%edx, %edx
+	testl	%ecx, %ecx
+	setz	%dl
+	movl	%edx, LGUEST_PAGES_switcher_trapped(%eax)
+
+	/*
+	 * The Host's TSS descriptor is marked busy, and ltr refuses a busy
+	 * TSS: mark it available first (the Host's GDT is writable on
+	 * 32-bit, as its double-fault task gate needs).
+	 */
+	movl	(LGUEST_PAGES_host_gdt_desc + 2)(%eax), %edx
+	andb	$0xFD, (GDT_ENTRY_TSS * 8 + 5)(%edx)
+	movl	$(GDT_ENTRY_TSS * 8), %edx
+	ltr	%dx
+
+	popl	%ebp
+	popl	%ss
+	popl	%fs
+	popl	%gs
+	popl	%ds
+	popl	%es
+.endm
+
+/*S:130
+ * A trap the Host must look at (a hypercall, a page fault, anything the
+ * Guest did) simply goes back: the frame "pushf; lcall" left makes iret
+ * return to the Host just after its call.
+:*/
+return_to_host:
+	SWITCH_TO_HOST
+	iret
+
+/*S:140
+ * A real interrupt (or an NMI, or a machine check) meant for the Host
+ * arrived while the Guest was running.  Once we are back on the Host's
+ * stack we jump to the Host's own handler for it, found in the Host's
+ * IDT.  The Host's call frame on the stack looks to that handler just
+ * like the Host was interrupted there, so its iret returns to the Host
+ * after its lcall, as if the Guest had simply stopped.
+:*/
+deliver_to_host:
+	SWITCH_TO_HOST
+	movl	(LGUEST_PAGES_host_idt_desc + 2)(%eax), %edx
+	leal	(%edx, %ebx, 8), %ebx
+	movzwl	(%ebx), %edx
+	movl	4(%ebx), %ecx
+	xorw	%cx, %cx
+	orl	%ecx, %edx
+	jmp	*%edx
+/*:*/
+
+/*S:150
+ * One small entry point per vector: push a zero where the processor
+ * pushes no error code, so every frame has the same shape, then the
+ * vector number.  Each stub's address goes into default_idt_entries
+ * for the Host to build the Guest's IDT from.  Traps go back to the
+ * Host; the NMI, machine checks and every external interrupt go to the
+ * Host's handlers; the system call vector is the Guest's, so it goes
+ * back to the Host to be reflected, when it is not trapped directly.
+:*/
+.macro IRQ_STUB vec, target
+	.data
+	.long	9999f
+	.text
+9999:
+	.if (\vec == 8) || ((\vec >= 10) && (\vec <= 14)) || (\vec == 17) || \
+	    (\vec == 21) || (\vec == 29) || (\vec == 30)
+	.else
+	pushl	$0
+	.endif
+	pushl	$\vec
+	jmp	\target
+.endm
+
+	.data
+.global default_idt_entries
+default_idt_entries:
+	.text
+	vec = 0
+	.rept 256
+	.if (vec == 2) || (vec == 18) || ((vec >= 32) && (vec != 0x80))
+	IRQ_STUB vec, deliver_to_host
+	.else
+	IRQ_STUB vec, return_to_host
+	.endif
+	vec = vec + 1
+	.endr
+
+.global end_switcher_text
+end_switcher_text:
+/*:*/

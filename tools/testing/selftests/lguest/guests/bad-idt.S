@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Hostile: a page fault handler inside the Switcher's pages. */
+#include "guest.h"
+
+	.text
+	.globl	start
+start:
+	guest_init
+	/* LGUEST_INIT told us where the Switcher starts: 4 GB - reserve_mem. */
+	xorl	%eax, %eax
+	subl	lguest_data + LGUEST_DATA_reserve_mem, %eax
+	movl	%eax, %ebx
+	andl	$0xFFFF, %ebx
+	orl	$(__KERNEL_CS << 16), %ebx
+	movl	%eax, %ecx
+	andl	$0xFFFF0000, %ecx
+	orl	$(GATE_INTR_RING1 << 8), %ecx
+	movl	$14, %edx
+	movl	$LHCALL_LOAD_IDT_ENTRY, %eax
+	int	$LGUEST_TRAP_ENTRY
+	fail	alive
+
+	.data
+alive:	.asciz	"bad-idt: the Host accepted a gate into the Switcher"
+	guest_data
