@@ -44,7 +44,6 @@ static void free_switcher_pages(void)
 
 static int map_switcher(void)
 {
-	extern char start_switcher_text[], end_switcher_text[];
 	unsigned long size, top;
 	unsigned int i;
 	int err;

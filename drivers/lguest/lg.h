@@ -112,6 +112,14 @@ struct lguest {
 	char *dead;
 };
 
+/*
+ * x86/switcher_32.S: the Switcher's code lies between these two, and
+ * default_idt_entries holds its 256 trap entry points (made Switcher
+ * addresses at load time).
+ */
+extern char start_switcher_text[], end_switcher_text[], switch_to_guest[];
+extern unsigned long default_idt_entries[];
+
 /* core.c: */
 extern unsigned long switcher_addr;
 extern struct page **lg_switcher_pages;

@@ -15,10 +15,6 @@
 #include <asm/traps.h>
 #include "../lg.h"
 
-/* Addresses of the Switcher's 256 entry stubs, made Switcher addresses. */
-extern unsigned long default_idt_entries[];
-extern char start_switcher_text[], switch_to_guest[];
-
 /*
  * The far pointer the Host calls the Switcher through: its entry point,
  * and the Switcher's own code segment (with its own GDT entry) so the
@@ -43,8 +39,7 @@ static struct lguest_pages *lguest_pages(unsigned int cpu)
 /*H:500
  * Setting up, once, when the module loads: the Switcher's entry point,
  * its trap stubs at their Switcher addresses, and for each processor
- * the parts of the Guest's GDT, IDT and TSS that never change.  The
- * Host's GDT on every processor gets the Switcher's segments, too.
+ * the parts of the Guest's GDT, IDT and TSS that never change.
 :*/
 void lguest_arch_host_init(void)
 {
@@ -68,8 +63,6 @@ void lguest_arch_host_init(void)
 		state->guest_gdt_desc.address = (unsigned long)state->guest_gdt;
 		state->guest_idt_desc.size = sizeof(state->guest_idt) - 1;
 		state->guest_idt_desc.address = (unsigned long)state->guest_idt;
-
-		setup_host_gdt_entries(get_cpu_gdt_rw(i));
 	}
 }
 
@@ -119,6 +112,12 @@ static void copy_in_guest_info(struct lg_cpu *cpu, struct lguest_pages *pages)
 	state->host_cr3 = __read_cr3();
 	store_idt(&state->host_idt_desc);
 	native_store_gdt(&state->host_gdt_desc);
+	/*
+	 * The Host's GDT needs the Switcher's segments too.  Writing them
+	 * here, through the address the processor itself uses (writable on
+	 * 32-bit), covers every processor, even one that came up after us.
+	 */
+	setup_host_gdt_entries((struct desc_struct *)state->host_gdt_desc.address);
 
 	copy_traps(cpu, state->guest_idt, default_idt_entries);
 	copy_gdt(cpu, state->guest_gdt);

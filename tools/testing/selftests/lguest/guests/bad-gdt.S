@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Hostile: a GDT whose kernel code segment asks for ring 0. */
-#include "guest.h"
+#include "guest.inc"
 
 	.text
 	.globl	start

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Hostile: a hypercall number the Host has never heard of. */
-#include "guest.h"
+#include "guest.inc"
 
 	.text
 	.globl	start

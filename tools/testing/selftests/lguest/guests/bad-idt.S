@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Hostile: a page fault handler inside the Switcher's pages. */
-#include "guest.h"
+#include "guest.inc"
 
 	.text
 	.globl	start

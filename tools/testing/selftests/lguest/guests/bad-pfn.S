@@ -4,7 +4,7 @@
  * and the next 4 MB to a page far beyond the Guest's memory; touching it
  * must end the Guest, not hand it a Host page.
  */
-#include "guest.h"
+#include "guest.inc"
 
 #define PTE_FLAGS	0x7		/* present, writable, user */
 #define FAR_PAGE	0x7FFFF000

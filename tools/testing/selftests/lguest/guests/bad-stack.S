@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Hostile: a kernel stack in the ring-0 data segment. */
-#include "guest.h"
+#include "guest.inc"
 
 	.text
 	.globl	start

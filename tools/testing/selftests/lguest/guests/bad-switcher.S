@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Hostile: a page table entry for an address in the Switcher's space. */
-#include "guest.h"
+#include "guest.inc"
 
 	.text
 	.globl	start

@@ -4,7 +4,7 @@
  * not map.  The Host finds no mapping, writes the address to
  * lguest_data.cr2 and delivers the fault to our handler.
  */
-#include "guest.h"
+#include "guest.inc"
 
 #define UNMAPPED 0x40000000
 

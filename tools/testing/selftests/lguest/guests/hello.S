@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* The smallest Guest: say hello, power off. */
-#include "guest.h"
+#include "guest.inc"
 
 	.text
 	.globl	start

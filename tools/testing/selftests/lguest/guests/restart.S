@@ -3,7 +3,7 @@
  * Every run says so and asks to be restarted: the Launcher re-executes
  * itself and the Guest runs again, for as long as the test lets it.
  */
-#include "guest.h"
+#include "guest.inc"
 
 	.text
 	.globl	start

@@ -6,7 +6,7 @@
  * is done.  Each lands in our ring-1 handler; the Host's syscall_exits
  * counter (in debugfs) shows whether any went through the Host.
  */
-#include "guest.h"
+#include "guest.inc"
 
 #define CALLS	100
 

@@ -3,7 +3,7 @@
  * The clock: ask for an interrupt 1 ms from now, halt until it comes,
  * and again, until ten have arrived through the Guest's own IDT.
  */
-#include "guest.h"
+#include "guest.inc"
 
 	.text
 	.globl	start
