@@ -202,6 +202,12 @@ int run_guest(struct lg_cpu *cpu, unsigned long __user *user)
 			continue;
 		}
 
+		/*
+		 * A Guest that never traps still comes back on every Host
+		 * timer tick; this is where the Host gets its processor back.
+		 */
+		cond_resched();
+
 		local_irq_disable();
 		lguest_arch_run_guest(cpu);
 		local_irq_enable();

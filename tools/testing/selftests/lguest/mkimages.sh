@@ -107,6 +107,7 @@ make_host_cpio() {
 	if [ -d "$b/guests" ]; then
 		mkdir -p "$root/guests"
 		find "$b/guests" -name '*.elf' -exec cp {} "$root/guests/" \;
+		cp "$b"/guests/bin/* "$root/bin/" 2>/dev/null || true
 	fi
 	(cd "$root" && find . | cpio -o -H newc --quiet) > "$b/host.cpio.new"
 	mv "$b/host.cpio.new" "$b/host.cpio"

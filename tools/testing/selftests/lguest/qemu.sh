@@ -18,7 +18,7 @@ set -euo pipefail
 
 b=$1
 cmdline="console=ttyS0 panic=-1 oops=panic panic_on_warn=1"
-qemu=(qemu-system-i386 -machine pc -cpu "${QEMU_CPU:-max}" -m 512
+qemu=(qemu-system-i386 -machine pc -cpu "${QEMU_CPU:-max,vendor=GenuineIntel}" -m 512
 	-kernel "$b/obj/arch/x86/boot/bzImage" -no-reboot -nic none)
 
 if [ $# -eq 1 ]; then

@@ -27,6 +27,7 @@ guest_killed() {
 guest_ok hello 'Hello from a tiny lguest Guest'
 guest_ok timer 'timer: ten ticks arrived'
 guest_ok fault 'fault: the page fault at 0x40000000 reached'
+guest_ok ring 'ring: a queued NOTIFY ran at the next trap'
 
 exits=$(cat /sys/kernel/debug/lguest/exits)
 check "the Host counts Guest exits in debugfs ($exits so far)" [ "$exits" -gt 0 ]

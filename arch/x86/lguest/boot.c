@@ -1,0 +1,703 @@
+// SPDX-License-Identifier: GPL-2.0
+/*P:010
+ * A hypervisor lets several operating systems share one machine.  lguest
+ * is the smallest one that runs Linux as it is: the Host is a Linux
+ * kernel with the lg module loaded; each Guest is this same kernel,
+ * started by a little program, the Launcher, and running in ring 1
+ * where the Host keeps it from touching anything it should not.
+ *
+ * This is the Guest's side: the paravirt operations that replace every
+ * privileged instruction with a word to the Host.  Building a kernel
+ * with CONFIG_LGUEST (the Host) and CONFIG_LGUEST_GUEST (this) gives one
+ * image that can be both; "make run" in the project boots it in QEMU.
+:*/
+#include <linux/kernel.h>
+#include <linux/start_kernel.h>
+#include <linux/string.h>
+#include <linux/console.h>
+#include <linux/screen_info.h>
+#include <linux/irq.h>
+#include <linux/interrupt.h>
+#include <linux/clocksource.h>
+#include <linux/clockchips.h>
+#include <linux/lguest.h>
+#include <linux/lguest_launcher.h>
+#include <linux/export.h>
+#include <linux/pm.h>
+#include <linux/reboot.h>
+#include <linux/notifier.h>
+#include <linux/panic_notifier.h>
+#include <linux/acpi.h>
+#include <asm/paravirt.h>
+#include <asm/param.h>
+#include <asm/page.h>
+#include <asm/pgtable.h>
+#include <asm/desc.h>
+#include <asm/setup.h>
+#include <asm/e820/api.h>
+#include <asm/mce.h>
+#include <asm/io.h>
+#include <asm/fpu/api.h>
+#include <asm/stackprotector.h>
+#include <asm/reboot.h>
+#include <asm/i8259.h>
+#include <asm/irq_vectors.h>
+#include <asm/hw_irq.h>
+#include <asm/x86_init.h>
+#include <asm/tlbflush.h>
+#include <asm/cpufeature.h>
+#include <asm/msr.h>
+#include <asm/lguest.h>
+
+/* The start and end of the stretch where the Host holds interrupts off. */
+extern char lguest_noirq_iret[], lguest_noirq_end[];
+void lguest_init(void);
+asmlinkage __visible void __init __noreturn i386_start_kernel(void);
+
+/*G:032
+ * The page we share with the Host: our virtual interrupt flag, the
+ * interrupts we have masked, the last page fault address, the time, and
+ * a ring of hypercalls waiting to be made.  It is statically set up so
+ * that the Host can read what it needs at our very first hypercall:
+ * every ring slot free, the noirq stretch, where our kernel starts, our
+ * system call vector, and the timer's line masked until we want it.
+:*/
+struct lguest_data lguest_data = {
+	.hcall_status = { [0 ... LHCALL_RING_SIZE - 1] = 0xFF },
+	.noirq_start = (unsigned long)lguest_noirq_iret,
+	.noirq_end = (unsigned long)lguest_noirq_end,
+	.kernel_address = PAGE_OFFSET,
+	.blocked_interrupts = { 1 },
+	.syscall_vec = IA32_SYSCALL_VECTOR,
+};
+
+/*G:035
+ * A hypercall the Host need not do at once goes in the ring; the Host
+ * works through it at the next real hypercall or trap.  If the ring is
+ * full we make this one a real hypercall, which empties it.  The ring is
+ * ours to fill with interrupts off, and the Host reads each slot's
+ * arguments only after its status says it is ready, hence the barrier.
+:*/
+static void async_hcall(unsigned long call, unsigned long arg1,
+			unsigned long arg2, unsigned long arg3)
+{
+	static unsigned int next_call;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	if (lguest_data.hcall_status[next_call] != 0xFF) {
+		hcall(call, arg1, arg2, arg3);
+	} else {
+		lguest_data.hcalls[next_call].arg0 = call;
+		lguest_data.hcalls[next_call].arg1 = arg1;
+		lguest_data.hcalls[next_call].arg2 = arg2;
+		lguest_data.hcalls[next_call].arg3 = arg3;
+		wmb();
+		lguest_data.hcall_status[next_call] = 0;
+		next_call = (next_call + 1) % LHCALL_RING_SIZE;
+	}
+	local_irq_restore(flags);
+}
+
+/*
+ * In lazy MMU mode (a batch of page table changes) the calls about page
+ * tables can wait in the ring; leaving the mode flushes it.
+ */
+static DEFINE_PER_CPU(bool, lguest_lazy_mmu);
+
+static void lazy_hcall(unsigned long call, unsigned long arg1,
+		       unsigned long arg2, unsigned long arg3)
+{
+	if (this_cpu_read(lguest_lazy_mmu))
+		async_hcall(call, arg1, arg2, arg3);
+	else
+		hcall(call, arg1, arg2, arg3);
+}
+
+static void lguest_enter_lazy_mmu(void)
+{
+	this_cpu_write(lguest_lazy_mmu, true);
+}
+
+static void lguest_leave_lazy_mmu(void)
+{
+	this_cpu_write(lguest_lazy_mmu, false);
+	hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0);
+}
+
+static void lguest_flush_lazy_mmu(void)
+{
+	if (this_cpu_read(lguest_lazy_mmu))
+		hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0);
+}
+
+/*G:040
+ * Interrupts.  "cli" and "sti" are privileged, and slow besides; our
+ * interrupt flag is simply lguest_data.irq_enabled, which the Host reads
+ * before it delivers anything.  These three are called from everywhere,
+ * so they must save every register they touch: the thunks do that.
+ *
+ * Turning interrupts on may find one that the Host held back while they
+ * were off (it set irq_pending): a hypercall, any hypercall, lets the
+ * Host deliver it now.
+:*/
+static __used unsigned long lguest_save_fl(void)
+{
+	return lguest_data.irq_enabled;
+}
+PV_CALLEE_SAVE_REGS_THUNK(lguest_save_fl);
+
+static __used void lguest_irq_disable(void)
+{
+	lguest_data.irq_enabled = 0;
+}
+PV_CALLEE_SAVE_REGS_THUNK(lguest_irq_disable);
+
+static __used void lguest_irq_enable(void)
+{
+	lguest_data.irq_enabled = X86_EFLAGS_IF;
+	barrier();
+	if (unlikely(lguest_data.irq_pending))
+		hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0);
+}
+PV_CALLEE_SAVE_REGS_THUNK(lguest_irq_enable);
+
+/* Halting is sleeping in the Host until an interrupt comes. */
+static void lguest_safe_halt(void)
+{
+	lguest_data.irq_enabled = X86_EFLAGS_IF;
+	hcall(LHCALL_HALT, 0, 0, 0);
+}
+
+/*G:060
+ * Descriptor tables.  The IDT the Host builds for us comes from entries
+ * we send one at a time; the GDT goes whole.  Our kernel's segments say
+ * ring 0, which is not where we run: before the Host sees them we make
+ * them ring 1 (it would refuse them otherwise).
+:*/
+static void lguest_write_idt_entry(gate_desc *dt, int entrynum,
+				   const gate_desc *g)
+{
+	u32 *raw = (u32 *)g;
+
+	native_write_idt_entry(dt, entrynum, g);
+	hcall(LHCALL_LOAD_IDT_ENTRY, entrynum, raw[0], raw[1]);
+}
+
+static void lguest_load_idt(const struct desc_ptr *desc)
+{
+	const u32 *raw = (const u32 *)desc->address;
+	unsigned int i;
+
+	for (i = 0; i < (desc->size + 1) / 8; i++)
+		hcall(LHCALL_LOAD_IDT_ENTRY, i, raw[2 * i], raw[2 * i + 1]);
+}
+
+static void ring1_segments(struct desc_struct *gdt, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (gdt[i].p && gdt[i].s && gdt[i].dpl == 0)
+			gdt[i].dpl = GUEST_PL;
+}
+
+/* The GDT the Host has from us, so we know when to send it again. */
+static struct desc_struct *loaded_gdt;
+
+static void send_gdt(struct desc_struct *gdt)
+{
+	ring1_segments(gdt, GDT_ENTRIES);
+	loaded_gdt = gdt;
+	hcall(LHCALL_LOAD_GDT, __pa(gdt), GDT_ENTRIES, 0);
+}
+
+/*
+ * The address we are given may be the read-only alias in the CPU entry
+ * area; what we send (and fix up) is this CPU's own writable GDT.
+ */
+static void lguest_load_gdt(const struct desc_ptr *desc)
+{
+	send_gdt(get_cpu_gdt_rw(smp_processor_id()));
+}
+
+static void lguest_write_gdt_entry(struct desc_struct *dt, int entrynum,
+				   const void *desc, int type)
+{
+	native_write_gdt_entry(dt, entrynum, desc, type);
+	if (dt == loaded_gdt)
+		send_gdt(dt);
+}
+
+/* Thread-local storage: three GDT entries changed on every task switch. */
+static void lguest_load_tls(struct thread_struct *t, unsigned int cpu)
+{
+	struct desc_struct *gdt = get_cpu_gdt_rw(cpu);
+	unsigned int i;
+
+	for (i = 0; i < GDT_ENTRY_TLS_ENTRIES; i++)
+		gdt[GDT_ENTRY_TLS_MIN + i] = t->tls_array[i];
+	lazy_hcall(LHCALL_LOAD_TLS, __pa(&t->tls_array), 0, 0);
+}
+
+/*G:070
+ * The stack the processor switches to when our userspace traps: the Host
+ * puts it in the TSS it runs us with.  Our kernel segment in ring 1.
+:*/
+static void lguest_load_sp0(unsigned long sp0)
+{
+	lazy_hcall(LHCALL_SET_STACK, __KERNEL_DS | GUEST_PL, sp0,
+		   THREAD_SIZE / PAGE_SIZE);
+}
+
+static void lguest_set_ldt(const void *addr, unsigned int entries)
+{
+}
+
+static void lguest_load_tr_desc(void)
+{
+}
+
+static unsigned long lguest_store_tr(void)
+{
+	return GDT_ENTRY_TSS * 8;
+}
+
+/*G:080
+ * cpuid is not privileged, but what it says is the Host's processor, and
+ * some of that we cannot have: no APIC, no SYSENTER (the Host's kernel
+ * would get our system calls), no large pages, no PAE, no MTRRs or PAT,
+ * no XSAVE, no NX.  We keep the FPU, TSC, CMOV, MMX and SSE family, and
+ * add PGE: with it, Linux flushes its kernel mappings only when they
+ * change, which the Host's shadow page tables like very much.
+:*/
+#define LGUEST_CPUID_1_EDX (BIT(0) | BIT(4) | BIT(8) | BIT(15) | BIT(23) | \
+			    BIT(24) | BIT(25) | BIT(26))
+#define LGUEST_CPUID_1_ECX (BIT(0) | BIT(9) | BIT(13))
+
+static void lguest_cpuid(unsigned int *ax, unsigned int *bx,
+			 unsigned int *cx, unsigned int *dx)
+{
+	unsigned int function = *ax;
+
+	native_cpuid(ax, bx, cx, dx);
+	switch (function) {
+	case 0:
+		if (*ax > 1)
+			*ax = 1;
+		break;
+	case 1:
+		*cx &= LGUEST_CPUID_1_ECX;
+		*dx &= LGUEST_CPUID_1_EDX;
+		*dx |= BIT(13);
+		break;
+	case 0x80000000:
+		if (*ax > 0x80000004)
+			*ax = 0x80000004;
+		break;
+	case 0x80000001:
+		*cx = 0;
+		*dx = 0;
+		break;
+	}
+}
+
+/*
+ * Control and debug registers and MSRs: what the Guest may know of them
+ * it keeps itself; writing them does nothing but what the Host must see
+ * (the TS bit of cr0, cr3).
+ */
+static unsigned long current_cr0, current_cr3;
+
+static unsigned long lguest_read_cr0(void)
+{
+	return current_cr0;
+}
+
+static void lguest_write_cr0(unsigned long val)
+{
+	if ((val ^ current_cr0) & X86_CR0_TS)
+		lazy_hcall(LHCALL_TS, !!(val & X86_CR0_TS), 0, 0);
+	current_cr0 = val;
+}
+
+static __used unsigned long lguest_read_cr2(void)
+{
+	return lguest_data.cr2;
+}
+PV_CALLEE_SAVE_REGS_THUNK(lguest_read_cr2);
+
+static void lguest_write_cr2(unsigned long val)
+{
+	lguest_data.cr2 = val;
+}
+
+static unsigned long lguest_read_cr3(void)
+{
+	return current_cr3;
+}
+
+static void lguest_write_cr4(unsigned long val)
+{
+}
+
+static unsigned long lguest_get_debugreg(int regno)
+{
+	return 0;
+}
+
+static void lguest_set_debugreg(int regno, unsigned long value)
+{
+}
+
+static u64 lguest_read_msr(unsigned int msr)
+{
+	return 0;
+}
+
+static u64 lguest_read_msr_safe(unsigned int msr, int *err)
+{
+	*err = -EIO;
+	return 0;
+}
+
+static void lguest_write_msr(unsigned int msr, unsigned int low,
+			     unsigned int high)
+{
+}
+
+static int lguest_write_msr_safe(unsigned int msr, unsigned int low,
+				 unsigned int high)
+{
+	return -EIO;
+}
+
+static u64 lguest_read_pmc(int counter)
+{
+	return 0;
+}
+
+static void lguest_nop(void)
+{
+}
+
+/*G:090
+ * Page tables.  The processor never sees ours: the Host makes shadow
+ * tables from them and keeps them the way a processor keeps its TLB.
+ * So, like the TLB, the shadow needs to hear only about flushes and
+ * about a new %cr3 (which drops our user mappings, as a real %cr3 load
+ * does).  Writing an entry is a plain write, exactly as natively: Linux
+ * already flushes after changing an entry that was present, and an entry
+ * that was not present is not in the shadow either.  Page directory
+ * entries are the exception, rare enough to tell the Host each one.
+:*/
+static void lguest_write_cr3(unsigned long cr3)
+{
+	current_cr3 = cr3;
+	lazy_hcall(LHCALL_NEW_PGTABLE, cr3, 0, 0);
+}
+
+static void lguest_flush_tlb_user(void)
+{
+	lazy_hcall(LHCALL_FLUSH_TLB, 0, 0, 0);
+}
+
+static void lguest_flush_tlb_kernel(void)
+{
+	lazy_hcall(LHCALL_FLUSH_TLB, 1, 0, 0);
+}
+
+static void lguest_flush_tlb_one_user(unsigned long addr)
+{
+	lazy_hcall(LHCALL_SET_PTE, current_cr3, addr, 0);
+}
+
+static void lguest_set_pmd(pmd_t *pmdp, pmd_t pmdval)
+{
+	unsigned long pa = __pa(pmdp);
+
+	native_set_pmd(pmdp, pmdval);
+	lazy_hcall(LHCALL_SET_PMD, pa & PAGE_MASK,
+		   (pa & ~PAGE_MASK) / sizeof(pmd_t), 0);
+}
+
+/*G:100
+ * Our interrupt controller is a bitmap: lguest_data.blocked_interrupts,
+ * which the Host reads before delivering line N as vector 32 + N.  Masking
+ * a line is setting its bit.
+:*/
+static void disable_lguest_irq(struct irq_data *data)
+{
+	set_bit(data->irq, lguest_data.blocked_interrupts);
+}
+
+static void enable_lguest_irq(struct irq_data *data)
+{
+	clear_bit(data->irq, lguest_data.blocked_interrupts);
+}
+
+static struct irq_chip lguest_irq_controller = {
+	.name		= "lguest",
+	.irq_mask	= disable_lguest_irq,
+	.irq_mask_ack	= disable_lguest_irq,
+	.irq_unmask	= enable_lguest_irq,
+};
+
+/*
+ * The lguest bus hands out lines for its devices; each becomes a Linux
+ * interrupt of the same number, on our chip, reached through its vector.
+ */
+int lguest_setup_irq(unsigned int irq)
+{
+	struct irq_desc *desc;
+	int err;
+
+	if (irq >= LGUEST_IRQS)
+		return -EINVAL;
+	err = irq_alloc_desc_at(irq, 0);
+	if (err < 0 && err != -EEXIST)
+		return err;
+	desc = irq_to_desc(irq);
+	irq_set_chip_and_handler_name(irq, &lguest_irq_controller,
+				      handle_level_irq, "level");
+	per_cpu(vector_irq, 0)[FIRST_EXTERNAL_VECTOR + irq] = desc;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(lguest_setup_irq);
+
+/*G:110
+ * Time.  The Host writes the wall clock into lguest_data whenever it runs
+ * us; if it trusts the TSC it tells us its rate, and the kernel's TSC
+ * clocksource serves.  Otherwise our clocksource is that wall clock.  Our
+ * timer interrupt is line 0, asked for by SET_CLOCKEVENT.
+:*/
+static void lguest_get_wallclock(struct timespec64 *now)
+{
+	*now = lguest_data.time;
+}
+
+static unsigned long lguest_tsc_khz(void)
+{
+	return lguest_data.tsc_khz;
+}
+
+/* The Host writes the time only while we are stopped: no tearing. */
+static u64 lguest_clock_read(struct clocksource *cs)
+{
+	return timespec64_to_ns(&lguest_data.time);
+}
+
+static struct clocksource lguest_clock = {
+	.name		= "lguest",
+	.rating		= 200,
+	.read		= lguest_clock_read,
+	.mask		= CLOCKSOURCE_MASK(64),
+	.flags		= CLOCK_SOURCE_IS_CONTINUOUS,
+};
+
+static int lguest_clockevent_set_next_event(unsigned long delta,
+					    struct clock_event_device *evt)
+{
+	hcall(LHCALL_SET_CLOCKEVENT, delta, 0, 0);
+	return 0;
+}
+
+static int lguest_clockevent_shutdown(struct clock_event_device *evt)
+{
+	hcall(LHCALL_SET_CLOCKEVENT, 0, 0, 0);
+	return 0;
+}
+
+static struct clock_event_device lguest_clockevent = {
+	.name			= "lguest",
+	.features		= CLOCK_EVT_FEAT_ONESHOT,
+	.set_next_event		= lguest_clockevent_set_next_event,
+	.set_state_shutdown	= lguest_clockevent_shutdown,
+	.rating			= INT_MAX,
+	.mult			= 1,
+	.shift			= 0,
+	.min_delta_ns		= 1000,
+	.min_delta_ticks	= 1000,
+	.max_delta_ns		= LONG_MAX,
+	.max_delta_ticks	= LONG_MAX,
+};
+
+static void lguest_time_irq(struct irq_desc *desc)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	lguest_clockevent.event_handler(&lguest_clockevent);
+	local_irq_restore(flags);
+}
+
+static void __init lguest_time_init(void)
+{
+	lguest_setup_irq(0);
+	irq_set_handler(0, lguest_time_irq);
+	if (!lguest_data.tsc_khz)
+		clocksource_register_hz(&lguest_clock, NSEC_PER_SEC);
+	lguest_clockevent.cpumask = cpumask_of(0);
+	clockevents_register_device(&lguest_clockevent);
+	enable_lguest_irq(irq_get_irq_data(0));
+}
+
+/*G:120
+ * Stopping.  Power off, restart and a panic are all one hypercall: the
+ * Host ends us with the reason we give, and the Launcher exits (or
+ * starts us again).  A panic's reason is not a power off, so the
+ * Launcher says what it was and exits with an error.
+:*/
+static int lguest_power_off(struct sys_off_data *data)
+{
+	hcall(LHCALL_SHUTDOWN, __pa("Power down"), LGUEST_SHUTDOWN_POWEROFF, 0);
+	return NOTIFY_DONE;
+}
+
+static void lguest_restart(char *reason)
+{
+	hcall(LHCALL_SHUTDOWN, __pa(reason ? reason : "Restart"),
+	      LGUEST_SHUTDOWN_RESTART, 0);
+}
+
+static int lguest_panic(struct notifier_block *nb, unsigned long event,
+			void *msg)
+{
+	static char reason[128];
+
+	snprintf(reason, sizeof(reason), "Kernel panic - not syncing: %s",
+		 (char *)msg);
+	hcall(LHCALL_SHUTDOWN, __pa(reason), 0, 0);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block lguest_panic_block = {
+	.notifier_call = lguest_panic,
+};
+
+/*G:130
+ * Until the virtio console is up, printk goes out through NOTIFY: any
+ * address in our memory that is not a device is printed by the Launcher
+ * as a string.
+:*/
+static void early_notify_write(struct console *con, const char *s,
+			       unsigned int n)
+{
+	static char buf[256];
+
+	while (n) {
+		unsigned int len = min_t(unsigned int, n, sizeof(buf) - 1);
+
+		memcpy(buf, s, len);
+		buf[len] = '\0';
+		hcall(LHCALL_NOTIFY, __pa(buf), 0, 0);
+		s += len;
+		n -= len;
+	}
+}
+
+static struct console lguest_boot_console = {
+	.name	= "lgearly",
+	.write	= early_notify_write,
+	.flags	= CON_PRINTBUFFER | CON_BOOT,
+	.index	= -1,
+};
+
+static void __init lguest_arch_setup(void)
+{
+	register_console(&lguest_boot_console);
+	atomic_notifier_chain_register(&panic_notifier_list,
+				       &lguest_panic_block);
+	register_sys_off_handler(SYS_OFF_MODE_POWER_OFF, SYS_OFF_PRIO_PLATFORM,
+				 lguest_power_off, NULL);
+}
+
+/* For the x86_init hooks of hardware we do not have. */
+static void __init lguest_no_op(void)
+{
+}
+
+static void __init set_lguest_ops(void)
+{
+	pv_info.name = "lguest";
+
+	pv_ops.irq.save_fl = PV_CALLEE_SAVE(lguest_save_fl);
+	pv_ops.irq.irq_disable = PV_CALLEE_SAVE(lguest_irq_disable);
+	pv_ops.irq.irq_enable = PV_CALLEE_SAVE(lguest_irq_enable);
+	pv_ops.irq.safe_halt = lguest_safe_halt;
+	pv_ops.irq.halt = lguest_safe_halt;
+
+	pv_ops.cpu.io_delay = lguest_nop;
+	pv_ops.cpu.cpuid = lguest_cpuid;
+	pv_ops.cpu.get_debugreg = lguest_get_debugreg;
+	pv_ops.cpu.set_debugreg = lguest_set_debugreg;
+	pv_ops.cpu.read_cr0 = lguest_read_cr0;
+	pv_ops.cpu.write_cr0 = lguest_write_cr0;
+	pv_ops.cpu.write_cr4 = lguest_write_cr4;
+	pv_ops.cpu.load_tr_desc = lguest_load_tr_desc;
+	pv_ops.cpu.load_gdt = lguest_load_gdt;
+	pv_ops.cpu.load_idt = lguest_load_idt;
+	pv_ops.cpu.set_ldt = lguest_set_ldt;
+	pv_ops.cpu.store_tr = lguest_store_tr;
+	pv_ops.cpu.load_tls = lguest_load_tls;
+	pv_ops.cpu.write_gdt_entry = lguest_write_gdt_entry;
+	pv_ops.cpu.write_idt_entry = lguest_write_idt_entry;
+	pv_ops.cpu.load_sp0 = lguest_load_sp0;
+	pv_ops.cpu.wbinvd = lguest_nop;
+	pv_ops.cpu.read_msr = lguest_read_msr;
+	pv_ops.cpu.write_msr = lguest_write_msr;
+	pv_ops.cpu.read_msr_safe = lguest_read_msr_safe;
+	pv_ops.cpu.write_msr_safe = lguest_write_msr_safe;
+	pv_ops.cpu.read_pmc = lguest_read_pmc;
+
+	pv_ops.mmu.read_cr2 = PV_CALLEE_SAVE(lguest_read_cr2);
+	pv_ops.mmu.write_cr2 = lguest_write_cr2;
+	pv_ops.mmu.read_cr3 = lguest_read_cr3;
+	pv_ops.mmu.write_cr3 = lguest_write_cr3;
+	pv_ops.mmu.flush_tlb_user = lguest_flush_tlb_user;
+	pv_ops.mmu.flush_tlb_kernel = lguest_flush_tlb_kernel;
+	pv_ops.mmu.flush_tlb_one_user = lguest_flush_tlb_one_user;
+	pv_ops.mmu.set_pmd = lguest_set_pmd;
+	pv_ops.mmu.lazy_mode.enter = lguest_enter_lazy_mmu;
+	pv_ops.mmu.lazy_mode.leave = lguest_leave_lazy_mmu;
+	pv_ops.mmu.lazy_mode.flush = lguest_flush_lazy_mmu;
+}
+
+/*G:030
+ * lguest_init() is where the Guest's C code starts, on the kernel's own
+ * page tables at last.  We install our paravirt operations before the
+ * kernel can run a privileged instruction, keep out of the Host's
+ * Switcher at the top of the address space, and turn off every piece of
+ * hardware probing (ACPI, the PIC, the APIC, the BIOS tables) a machine
+ * would want and we do not have.  Then the kernel starts as always.
+:*/
+__init void lguest_init(void)
+{
+	set_lguest_ops();
+	setup_force_cpu_cap(X86_FEATURE_LGUEST);
+	current_cr3 = __pa(initial_page_table);
+	current_cr0 = X86_CR0_PE | X86_CR0_PG | X86_CR0_WP | X86_CR0_ET |
+		      X86_CR0_NE;
+
+	reserve_top_address(lguest_data.reserve_mem);
+	disable_acpi();
+	legacy_pic = &null_legacy_pic;
+
+	x86_init.oem.arch_setup = lguest_arch_setup;
+	x86_init.resources.probe_roms = lguest_no_op;
+	x86_init.mpparse.find_mptable = lguest_no_op;
+	x86_init.mpparse.early_parse_smp_cfg = lguest_no_op;
+	x86_init.mpparse.parse_smp_cfg = lguest_no_op;
+	x86_init.irqs.pre_vector_init = lguest_no_op;
+	x86_init.irqs.intr_mode_select = lguest_no_op;
+	x86_init.irqs.intr_mode_init = lguest_no_op;
+	x86_init.timers.timer_init = lguest_time_init;
+	x86_init.timers.setup_percpu_clockev = lguest_no_op;
+	x86_platform.get_wallclock = lguest_get_wallclock;
+	x86_platform.calibrate_tsc = lguest_tsc_khz;
+	x86_platform.calibrate_cpu = lguest_tsc_khz;
+	x86_platform.legacy.rtc = 0;
+	machine_ops.restart = lguest_restart;
+
+	i386_start_kernel();
+}
