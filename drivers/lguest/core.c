@@ -208,9 +208,7 @@ int run_guest(struct lg_cpu *cpu, unsigned long __user *user)
 		 */
 		cond_resched();
 
-		local_irq_disable();
 		lguest_arch_run_guest(cpu);
-		local_irq_enable();
 
 		atomic_inc(&lguest_exits);
 		lguest_arch_handle_trap(cpu);

@@ -154,6 +154,8 @@ void try_deliver_interrupt(struct lg_cpu *cpu, unsigned int irq, bool more)
 	push_guest_interrupt_frame(cpu, g, false);
 	clear_bit(irq, cpu->irqs_pending);
 	put_user(more, &cpu->lguest_data->irq_pending);
+	/* Most interrupts are the timer's: give the Guest the time, too. */
+	write_timestamp(cpu);
 }
 
 /*H:250

@@ -54,7 +54,7 @@ struct lg_cpu {
 	/* The Guest's registers while it is not running. */
 	struct lguest_regs regs;
 	/* Why it last stopped, and whether inside the Switcher (S:120). */
-	unsigned long trapnum;
+	unsigned long trapnum, trap_errcode;
 	bool switcher_trapped;
 
 	/* The page table that maps the Switcher into the Guest (H:480). */

@@ -308,15 +308,22 @@ void guest_set_pmd(struct lg_cpu *cpu, unsigned long gpgdir, u32 idx)
  * atomic updates are not hypercalls), so we drop the user part of the
  * current shadow, or everything if the Guest says so.
 :*/
-void guest_flush_tlb(struct lg_cpu *cpu, unsigned long all)
+static void flush_user_mappings(struct lg_cpu *cpu)
 {
 	struct lguest *lg = cpu->lg;
 	unsigned int end = lg->kernel_address ? pgd_index(lg->kernel_address)
 					      : switcher_pgd_index();
+
+	release_pgd_range(current_spgd(cpu), 0, end);
+}
+
+void guest_flush_tlb(struct lg_cpu *cpu, unsigned long all)
+{
+	struct lguest *lg = cpu->lg;
 	int i;
 
 	if (!all) {
-		release_pgd_range(current_spgd(cpu), 0, end);
+		flush_user_mappings(cpu);
 		return;
 	}
 	for (i = 0; i < PGDIR_CACHE; i++)
@@ -328,7 +335,10 @@ void guest_flush_tlb(struct lg_cpu *cpu, unsigned long all)
 /*H:470
  * NEW_PGTABLE is a CR3 load.  We keep shadows of a few page directories
  * (processes switch back and forth), and on a miss we take over a slot
- * other than the current one, throwing its contents away.
+ * other than the current one, throwing its contents away.  What we keep
+ * is the kernel part: like a real CR3 load, this one forgets the user
+ * mappings, which the Guest may have changed while they were not loaded
+ * without telling anyone (a processor would not have needed telling).
 :*/
 static bool check_gpgdir(struct lg_cpu *cpu, unsigned long gpgdir)
 {
@@ -361,6 +371,7 @@ void guest_new_pagetable(struct lg_cpu *cpu, unsigned long gpgdir)
 		lg->pgdirs[i].gpgdir = gpgdir;
 	}
 	cpu->cpu_pgd = i;
+	flush_user_mappings(cpu);
 }
 
 /*H:480

@@ -706,7 +706,7 @@ static void trigger_irq(struct virtqueue *vq)
 	    !(vq->inflight == 0 &&
 	      guest_accepted(vq->dev, VIRTIO_F_NOTIFY_ON_EMPTY)))
 		return;
-	if (write(lguest_fd, buf, sizeof(buf)) != 0)
+	if (write(lguest_fd, buf, sizeof(buf)) < 0)
 		err(1, "raising interrupt %u", vq->config.irq);
 }
 

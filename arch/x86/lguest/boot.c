@@ -229,12 +229,19 @@ static void lguest_write_gdt_entry(struct desc_struct *dt, int entrynum,
 		send_gdt(dt);
 }
 
-/* Thread-local storage: three GDT entries changed on every task switch. */
+/*
+ * Thread-local storage: three GDT entries changed on every task switch.
+ * A processor does not mind %gs holding a selector whose entry has just
+ * gone; the Host does, when it reloads our segment registers after this
+ * very hypercall.  The task switch reloads %gs afterwards anyway, so we
+ * empty it first.
+ */
 static void lguest_load_tls(struct thread_struct *t, unsigned int cpu)
 {
 	struct desc_struct *gdt = get_cpu_gdt_rw(cpu);
 	unsigned int i;
 
+	loadsegment(gs, 0);
 	for (i = 0; i < GDT_ENTRY_TLS_ENTRIES; i++)
 		gdt[GDT_ENTRY_TLS_MIN + i] = t->tls_array[i];
 	lazy_hcall(LHCALL_LOAD_TLS, __pa(&t->tls_array), 0, 0);
@@ -242,10 +249,13 @@ static void lguest_load_tls(struct thread_struct *t, unsigned int cpu)
 
 /*G:070
  * The stack the processor switches to when our userspace traps: the Host
- * puts it in the TSS it runs us with.  Our kernel segment in ring 1.
+ * puts it in the TSS it runs us with, with our ring-1 kernel segment.
+ * Our own copy of the TSS keeps it too, because the entry code reads it
+ * there to find its way between the entry stack and the task's stack.
 :*/
 static void lguest_load_sp0(unsigned long sp0)
 {
+	this_cpu_write(cpu_tss_rw.x86_tss.sp0, sp0);
 	lazy_hcall(LHCALL_SET_STACK, __KERNEL_DS | GUEST_PL, sp0,
 		   THREAD_SIZE / PAGE_SIZE);
 }
@@ -612,6 +622,18 @@ static void __init lguest_arch_setup(void)
 				 lguest_power_off, NULL);
 }
 
+/*
+ * The Launcher's memory map is one stretch of RAM, and the kernel's own
+ * parser ignores a map of only one entry (a BIOS quirk): take it as is.
+ */
+static char *__init lguest_memory_setup(void)
+{
+	e820__range_add(boot_params.e820_table[0].addr,
+			boot_params.e820_table[0].size,
+			boot_params.e820_table[0].type);
+	return "LGUEST";
+}
+
 /* For the x86_init hooks of hardware we do not have. */
 static void __init lguest_no_op(void)
 {
@@ -674,6 +696,7 @@ static void __init set_lguest_ops(void)
 __init void lguest_init(void)
 {
 	set_lguest_ops();
+	/* Keep alternatives from patching our operations back to cli/sti. */
 	setup_force_cpu_cap(X86_FEATURE_LGUEST);
 	current_cr3 = __pa(initial_page_table);
 	current_cr0 = X86_CR0_PE | X86_CR0_PG | X86_CR0_WP | X86_CR0_ET |
@@ -684,6 +707,7 @@ __init void lguest_init(void)
 	legacy_pic = &null_legacy_pic;
 
 	x86_init.oem.arch_setup = lguest_arch_setup;
+	x86_init.resources.memory_setup = lguest_memory_setup;
 	x86_init.resources.probe_roms = lguest_no_op;
 	x86_init.mpparse.find_mptable = lguest_no_op;
 	x86_init.mpparse.early_parse_smp_cfg = lguest_no_op;
@@ -694,8 +718,12 @@ __init void lguest_init(void)
 	x86_init.timers.timer_init = lguest_time_init;
 	x86_init.timers.setup_percpu_clockev = lguest_no_op;
 	x86_platform.get_wallclock = lguest_get_wallclock;
-	x86_platform.calibrate_tsc = lguest_tsc_khz;
-	x86_platform.calibrate_cpu = lguest_tsc_khz;
+	if (lguest_data.tsc_khz) {
+		x86_platform.calibrate_tsc = lguest_tsc_khz;
+		x86_platform.calibrate_cpu = lguest_tsc_khz;
+	} else {
+		setup_clear_cpu_cap(X86_FEATURE_TSC);
+	}
 	x86_platform.legacy.rtc = 0;
 	machine_ops.restart = lguest_restart;
 

@@ -206,6 +206,7 @@ void lguest_arch_run_guest(struct lg_cpu *cpu)
 		write_cr0(read_cr0() & ~X86_CR0_TS);
 	cpu->switcher_trapped = pages->state.switcher_trapped;
 	cpu->trapnum = pages->regs.trapnum;
+	cpu->trap_errcode = pages->regs.errcode;
 	if (!cpu->switcher_trapped)
 		cpu->regs = pages->regs;
 	if (cpu->trapnum == X86_TRAP_PF)
@@ -215,12 +216,56 @@ void lguest_arch_run_guest(struct lg_cpu *cpu)
 	fpregs_unlock();
 }
 
+/*
+ * The general registers as an instruction's ModRM byte numbers them:
+ * %eax, %ecx, %edx, %ebx, %esp, %ebp, %esi, %edi.
+ */
+static unsigned long *modrm_reg(struct lguest_regs *regs, unsigned int n)
+{
+	unsigned long *r[] = { &regs->eax, &regs->ecx, &regs->edx, &regs->ebx,
+			       &regs->esp, &regs->ebp, &regs->esi, &regs->edi };
+
+	return r[n & 7];
+}
+
+/*
+ * Two-byte instructions a Guest kernel uses without asking us: it reads
+ * %cr4 (Linux keeps a shadow of it, filled at boot by "mov %cr4, reg"),
+ * and here and there a model-specific register.  %cr4 and every MSR
+ * read as zero, and writes to MSRs vanish: no feature behind them is the
+ * Guest's to use.
+ */
+static bool emulate_0f_insn(struct lg_cpu *cpu, unsigned long eip)
+{
+	struct lguest_regs *regs = &cpu->regs;
+	u8 op = lgread(cpu, guest_pa(cpu, eip + 1), u8), modrm;
+
+	switch (op) {
+	case 0x20: /* mov %crN, reg */
+		modrm = lgread(cpu, guest_pa(cpu, eip + 2), u8);
+		if ((modrm & 0xF8) != 0xE0)
+			return false;
+		*modrm_reg(regs, modrm) = 0;
+		regs->eip += 3;
+		return true;
+	case 0x30: /* wrmsr */
+		regs->eip += 2;
+		return true;
+	case 0x32: /* rdmsr */
+		regs->eax = regs->edx = 0;
+		regs->eip += 2;
+		return true;
+	}
+	return false;
+}
+
 /*H:550
  * A General Protection fault in ring 1 is most often the Guest's kernel
  * touching an I/O port (it has no right to any).  Reads of a port give
  * all ones, as from an empty bus, and writes vanish: that is enough for
  * the probing a kernel does at boot.  We decode only the one-byte
- * in/out forms, with an optional operand-size prefix.
+ * in/out forms, with an optional operand-size prefix, and the few
+ * two-byte ones just above.
 :*/
 static bool emulate_insn(struct lg_cpu *cpu)
 {
@@ -231,6 +276,8 @@ static bool emulate_insn(struct lg_cpu *cpu)
 	if ((regs->cs & 3) != GUEST_PL)
 		return false;
 	insn = lgread(cpu, guest_pa(cpu, regs->eip), u8);
+	if (insn == 0x0F)
+		return emulate_0f_insn(cpu, regs->eip);
 	if (insn == 0x66) {
 		small = 1;
 		insnlen = 1;
@@ -293,9 +340,9 @@ void lguest_arch_handle_trap(struct lg_cpu *cpu)
 
 	if (cpu->switcher_trapped) {
 		if (trap != X86_TRAP_NMI && trap < FIRST_EXTERNAL_VECTOR)
-			kill_guest(cpu, "the processor refused the Guest's state (trap %lu): cs %#lx ss %#lx ds %#lx es %#lx fs %#lx gs %#lx",
-				   trap, regs->cs, regs->ss, regs->ds, regs->es,
-				   regs->fs, regs->gs);
+			kill_guest(cpu, "the processor refused the Guest's state (trap %lu, error %#lx): cs %#lx ss %#lx ds %#lx es %#lx fs %#lx gs %#lx",
+				   trap, cpu->trap_errcode, regs->cs, regs->ss,
+				   regs->ds, regs->es, regs->fs, regs->gs);
 		return;
 	}
 

@@ -114,8 +114,12 @@ switch_to_guest:
 	addl	$8, %esp
 	subl	$LGUEST_PAGES_guest_idt, %eax
 
-	/* The trap number, and whether it interrupted the Switcher (ring 0). */
+	/*
+	 * The trap number, its error code, and whether it interrupted the
+	 * Switcher (ring 0).  The Guest's registers are saved: ours now.
+	 */
 	movl	44(%esp), %ebx
+	movl	48(%esp), %esi
 	movl	56(%esp), %ecx
 	andl	$3, %ecx
 
@@ -129,6 +133,15 @@ switch_to_guest:
 	testl	%ecx, %ecx
 	setz	%dl
 	movl	%edx, LGUEST_PAGES_switcher_trapped(%eax)
+	/*
+	 * In that case the trap frame is not in the register page, so put
+	 * the trap number and error code where the Host will look for them
+	 * (at 44 and 48 in struct lguest_regs).
+	 */
+	jnz	1f
+	movl	%ebx, (LGUEST_PAGES_regs + 44)(%eax)
+	movl	%esi, (LGUEST_PAGES_regs + 48)(%eax)
+1:
 
 	/*
 	 * The Host's TSS descriptor is marked busy, and ltr refuses a busy
