@@ -1276,8 +1276,11 @@ static _Noreturn void waker(int pipefd)
 		int fd;
 
 		FD_SET(pipefd, &rfds);
-		if (select(max + 1, &rfds, NULL, NULL, NULL) < 0)
-			continue;
+		if (select(max + 1, &rfds, NULL, NULL, NULL) < 0) {
+			if (errno == EINTR)
+				continue;
+			err(1, "the Waker cannot wait for input");
+		}
 		if (FD_ISSET(pipefd, &rfds)) {
 			if (read(pipefd, &fd, sizeof(fd)) != sizeof(fd))
 				_exit(0);

@@ -47,7 +47,8 @@ check_host_dmesg_clean() {
 
 # run_guest NAME COMMANDS LGUEST-ARGS...: run the Launcher and, each time
 # the Guest's init says hello (again, after a reboot), type COMMANDS on its
-# console as a user would.  Afterwards $guest_out holds everything the
+# console as a user would (GUEST_CMDS_AGAIN, if set, from the second boot
+# on).  Afterwards $guest_out holds everything the
 # Guest printed, $guest_err what the Launcher said on stderr and $guest_rc
 # its exit status (124 if the Guest outlived $GUEST_TIMEOUT seconds and
 # was killed).
@@ -68,7 +69,11 @@ run_guest() {
 		hellos=$(grep -c 'init is running' "$guest_out" 2>/dev/null)
 		if [ "${hellos:-0}" -gt $boots ]; then
 			boots=$hellos
-			[ -n "$cmds" ] && echo "$cmds" >&3
+			if [ $boots -gt 1 ] && [ -n "${GUEST_CMDS_AGAIN:-}" ]; then
+				echo "$GUEST_CMDS_AGAIN" >&3
+			elif [ -n "$cmds" ]; then
+				echo "$cmds" >&3
+			fi
 		fi
 		sleep 0.2
 		waited=$((waited + 1))
