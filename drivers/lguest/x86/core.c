@@ -370,7 +370,16 @@ void lguest_arch_handle_trap(struct lg_cpu *cpu)
 		return;
 	if (trap == IA32_SYSCALL_VECTOR)
 		atomic_inc(&lguest_syscall_exits);
-	if (!deliver_trap(cpu, trap))
+	if (deliver_trap(cpu, trap))
+		return;
+	/*
+	 * A kernel that faults before it has said hello was most likely
+	 * never meant to run here: say so, not just where it fell.
+	 */
+	if (!cpu->lguest_data)
+		kill_guest(cpu, "trap %lu at %#lx before LGUEST_INIT: is this a kernel built with CONFIG_LGUEST_GUEST?",
+			   trap, regs->eip);
+	else
 		kill_guest(cpu, "unhandled trap %lu at %#lx (error %#lx)",
 			   trap, regs->eip, regs->errcode);
 }

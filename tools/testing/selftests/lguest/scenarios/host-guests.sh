@@ -53,6 +53,7 @@ check "restart: the Launcher is still the same process" kill -0 $pid
 kill -9 $pid
 wait $pid 2>/dev/null
 
+guest_killed not-lguest 'before LGUEST_INIT: is this a kernel built with CONFIG_LGUEST_GUEST'
 guest_killed bad-init 'hypercall 5 before LGUEST_INIT'
 guest_killed bad-hcall 'bad hypercall 99'
 guest_killed bad-gdt 'GDT entry 12 asks for ring 0'
