@@ -6,6 +6,7 @@
 #   make          build everything
 #   make run      boot the Host in QEMU and land in a shell
 #   make check    every test
+#   make journey  the annotated tour of the code, in build/
 #
 # KVER names the Debian linux-source package the tree comes from: porting
 # to another kernel starts by changing it.
@@ -82,6 +83,13 @@ run: all
 
 check: all
 	@$(SELF)/run_tests.sh
+
+# lguest's source read as a book, from P: to M:, as text and as one page.
+journey:
+	@mkdir -p $(B)
+	@python3 Documentation/lguest/journey.py --text $(B)/journey.txt \
+		--html $(B)/journey.html .
+	@echo "  JOURNEY $(B)/journey.txt $(B)/journey.html"
 
 clean:
 	rm -rf $(KOBJ) $(B)/guests $(B)/*.cpio* $(B)/*.img $(B)/lguest

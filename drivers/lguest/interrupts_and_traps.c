@@ -220,6 +220,14 @@ void load_guest_idt_entry(struct lg_cpu *cpu, unsigned int num, u32 lo, u32 hi)
 	cpu->arch.idt[num] = g;
 }
 
+/*M:040
+ * Linux's own system call gate is an interrupt gate, so a Linux Guest's
+ * int $0x80 still comes through the Host every time.  Making it direct
+ * means teaching the Guest's entry code to cope with interrupts (virtual
+ * ones) arriving before it has saved its registers, and then asking for
+ * a trap gate.  Time a busybox build before and after.
+:*/
+
 /*H:270
  * The system call trap comes from the Guest's userspace to the Guest's
  * kernel, and need not bother the Host at all: the processor can go

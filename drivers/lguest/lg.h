@@ -93,6 +93,13 @@ struct lg_cpu {
 	struct lg_cpu_arch arch;
 };
 
+/*M:020
+ * One struct lg_cpu per Guest: a uniprocessor Guest.  An SMP Guest needs
+ * an array of them, one Launcher thread each (the read offset already
+ * names the CPU), interrupts that can be aimed at one CPU, and shadow
+ * page tables shared with care: a flush on one virtual CPU must reach
+ * the others, which is the Guest's IPI, which is one more hypercall.
+:*/
 struct lguest {
 	/* Where Guest physical address 0 lives in the Launcher. */
 	void __user *mem_base;

@@ -15,6 +15,15 @@
 #include <asm/trap_pf.h>
 #include "lg.h"
 
+/*M:010
+ * These shadow tables are two-level, like the Guest's, so a Guest cannot
+ * see more than 4GB nor mark a page no-execute.  PAE is the first
+ * exercise: three levels, 64-bit entries, and a Switcher that lives in a
+ * page middle directory rather than a page directory slot of its own.
+ * Everything here that says pgd would grow a pmd sibling; demand_page()
+ * walks one more level; and the Guest's pte hypercalls carry 64 bits.
+:*/
+
 /* The shadow page directory the Guest runs on now. */
 static pgd_t *current_spgd(struct lg_cpu *cpu)
 {

@@ -1254,6 +1254,15 @@ static void setup_rng(void)
 }
 /*:*/
 
+/*M:050
+ * Every kick from the Guest is an exit to the Host, a return to this
+ * process and a trip back in: that is why block and network I/O here
+ * run at a fraction of native speed.  Faster I/O would let the Host
+ * signal an eventfd on NOTIFY without leaving the kernel, serve each
+ * device from its own thread, and batch interrupts; vhost is the grown-up
+ * form of that idea.
+:*/
+
 /*L:400
  * The Waker.  While the Guest runs, the Launcher is stuck inside a read
  * of /dev/lguest, so it cannot notice a key being pressed or a packet

@@ -49,12 +49,8 @@
 #include <asm/msr.h>
 #include <asm/lguest.h>
 
-/* The start and end of the stretch where the Host holds interrupts off. */
-extern char lguest_noirq_iret[], lguest_noirq_end[];
-void lguest_init(void);
-asmlinkage __visible void __init __noreturn i386_start_kernel(void);
 
-/*G:032
+/*G:033
  * The page we share with the Host: our virtual interrupt flag, the
  * interrupts we have masked, the last page fault address, the time, and
  * a ring of hypercalls waiting to be made.  It is statically set up so
@@ -92,6 +88,7 @@ static void async_hcall(unsigned long call, unsigned long arg1,
 		lguest_data.hcalls[next_call].arg1 = arg1;
 		lguest_data.hcalls[next_call].arg2 = arg2;
 		lguest_data.hcalls[next_call].arg3 = arg3;
+		/* The Host must not see the status before the arguments. */
 		wmb();
 		lguest_data.hcall_status[next_call] = 0;
 		next_call = (next_call + 1) % LHCALL_RING_SIZE;
@@ -202,30 +199,31 @@ static void ring1_segments(struct desc_struct *gdt, unsigned int n)
 			gdt[i].dpl = GUEST_PL;
 }
 
-/* The GDT the Host has from us, so we know when to send it again. */
+/*
+ * The GDT the Host has from us, as the kernel last loaded it: the
+ * kernel may name the same table by its direct address or by its alias
+ * in the CPU entry area, so we compare physical addresses.
+ */
 static struct desc_struct *loaded_gdt;
 
 static void send_gdt(struct desc_struct *gdt)
 {
 	ring1_segments(gdt, GDT_ENTRIES);
 	loaded_gdt = gdt;
-	hcall(LHCALL_LOAD_GDT, __pa(gdt), GDT_ENTRIES, 0);
+	hcall(LHCALL_LOAD_GDT, slow_virt_to_phys(gdt), GDT_ENTRIES, 0);
 }
 
-/*
- * The address we are given may be the read-only alias in the CPU entry
- * area; what we send (and fix up) is this CPU's own writable GDT.
- */
 static void lguest_load_gdt(const struct desc_ptr *desc)
 {
-	send_gdt(get_cpu_gdt_rw(smp_processor_id()));
+	send_gdt((struct desc_struct *)desc->address);
 }
 
 static void lguest_write_gdt_entry(struct desc_struct *dt, int entrynum,
 				   const void *desc, int type)
 {
 	native_write_gdt_entry(dt, entrynum, desc, type);
-	if (dt == loaded_gdt)
+	if (loaded_gdt &&
+	    slow_virt_to_phys(dt) == slow_virt_to_phys(loaded_gdt))
 		send_gdt(dt);
 }
 
@@ -238,12 +236,11 @@ static void lguest_write_gdt_entry(struct desc_struct *dt, int entrynum,
  */
 static void lguest_load_tls(struct thread_struct *t, unsigned int cpu)
 {
-	struct desc_struct *gdt = get_cpu_gdt_rw(cpu);
 	unsigned int i;
 
 	loadsegment(gs, 0);
-	for (i = 0; i < GDT_ENTRY_TLS_ENTRIES; i++)
-		gdt[GDT_ENTRY_TLS_MIN + i] = t->tls_array[i];
+	for (i = 0; loaded_gdt && i < GDT_ENTRY_TLS_ENTRIES; i++)
+		loaded_gdt[GDT_ENTRY_TLS_MIN + i] = t->tls_array[i];
 	lazy_hcall(LHCALL_LOAD_TLS, __pa(&t->tls_array), 0, 0);
 }
 
@@ -685,7 +682,7 @@ static void __init set_lguest_ops(void)
 	pv_ops.mmu.lazy_mode.flush = lguest_flush_lazy_mmu;
 }
 
-/*G:030
+/*G:025
  * lguest_init() is where the Guest's C code starts, on the kernel's own
  * page tables at last.  We install our paravirt operations before the
  * kernel can run a privileged instruction, keep out of the Host's

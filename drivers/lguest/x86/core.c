@@ -20,6 +20,14 @@
  * and the Switcher's own code segment (with its own GDT entry) so the
  * call lands at ring 0 in a segment that exists in both worlds.
  */
+/*M:030
+ * All of this is i386.  x86-64 takes away what lguest stands on: long
+ * mode has no segment limits and no ring 1 that means anything, so the
+ * Guest's kernel would have to run in ring 3 with the Host switching page
+ * tables on every system call (Xen's way), or the Switcher would become a
+ * user of hardware virtualization, at which point it is KVM.  A reader
+ * who finds a third way should write it up.
+:*/
 static struct {
 	unsigned long offset;
 	unsigned short segment;

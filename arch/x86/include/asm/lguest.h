@@ -85,5 +85,12 @@ struct lguest_pages {
 /* The code page, then two pages for each CPU. */
 #define TOTAL_SWITCHER_PAGES	(1 + 2 * nr_cpu_ids)
 
+/*
+ * The Guest side (arch/x86/lguest): where its C code starts, and the
+ * stretch of its interrupt return the Host must not interrupt.
+ */
+void lguest_init(void);
+extern char lguest_noirq_iret[], lguest_noirq_end[];
+
 #endif /* __ASSEMBLY__ */
 #endif /* _ASM_X86_LGUEST_H */

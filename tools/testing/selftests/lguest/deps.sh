@@ -8,7 +8,7 @@ set -euo pipefail
 kver=${KVER:-6.12}
 need=(make gcc gcc-multilib lib32z1-dev libc6-dev-i386 bc flex bison
 	libelf-dev xz-utils patch cpio e2fsprogs util-linux
-	qemu-system-x86 sparse python3 git "linux-source-$kver")
+	qemu-system-x86 sparse python3 git chromium "linux-source-$kver")
 
 missing=()
 for p in "${need[@]}"; do

@@ -85,6 +85,8 @@ make_guest_img() {
 	rm -rf "$root"
 	populate_root "$root"
 	install -m 755 "$self/guest-init" "$root/init"
+	# From a disk the kernel looks for /sbin/init, not /init.
+	ln -sf /init "$root/sbin/init"
 	rm -f "$b/guest.img.new"
 	mke2fs -q -t ext2 -L lguest-root -d "$root" "$b/guest.img.new" 32M >/dev/null
 	mv "$b/guest.img.new" "$b/guest.img"

@@ -201,6 +201,31 @@ run_scenario() {
 	fi
 }
 
+# The journey: the tags are sound, and the page it makes renders in a real
+# browser (Debian's chromium, headless) into a screenshot with something
+# on it.
+run_journey() {
+	local out html=$b/test-logs/journey.html png=$b/test-logs/journey.png
+	mkdir -p "$b/test-logs"
+	if out=$(python3 "$top/Documentation/lguest/journey.py" --check "$top" 2>&1); then
+		report 0 "journey: tags ($(echo "$out" | tail -n 1))"
+	else
+		echo "$out" | sed 's/^/# /'
+		report 1 "journey: tags"
+	fi
+	python3 "$top/Documentation/lguest/journey.py" --html "$html" "$top" 2>/dev/null
+	rm -f "$png"
+	timeout 120 chromium --headless --no-sandbox --disable-gpu \
+		--hide-scrollbars --window-size=1000,1400 \
+		--screenshot="$png" "file://$html" >/dev/null 2>&1
+	if [ -s "$png" ] && [ "$(stat -c %s "$png")" -gt 20000 ] &&
+	   grep -q 'id="part-M"' "$html"; then
+		report 0 "journey: the HTML page renders in chromium ($(stat -c %s "$png") byte screenshot)"
+	else
+		report 1 "journey: the HTML page renders in chromium (no screenshot in $png)"
+	fi
+}
+
 only=("$@")
 if wanted unit; then
 	run_unit_tests
@@ -210,6 +235,9 @@ if wanted checkpatch; then
 fi
 if wanted sparse; then
 	run_sparse
+fi
+if wanted journey; then
+	run_journey
 fi
 for s in "$self"/scenarios/*.sh; do
 	[ "$(basename "$s")" = lib.sh ] && continue

@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 300
+# The lguest bus and its block device: the Guest's root is the ext2 disk
+# image, what the Guest writes is on the disk when it is gone (checked by
+# the Host with e2fsck and debugfs), two --block files are vda and vdb in
+# order, and --rng gives the Guest a hardware random number generator.
+. ./lib.sh
+
+insmod /lg.ko
+GUEST_TIMEOUT=150
+cp /guest.img /tmp/root.img
+
+run_guest root \
+	'grep " / " /proc/mounts; echo RO:$(cat /sys/block/vda/ro); ls /sys/devices/lguest; poweroff -f' \
+	64 /vmlinux --block=/tmp/root.img root=/dev/vda
+check "root: the Guest powers off ($guest_rc)" [ "$guest_rc" = 0 ]
+check_grep "root: / is the ext2 disk on vda" "$guest_out" '^/dev/root / ext2 rw'
+check_grep "root: the Guest's init ran from the disk" "$guest_out" \
+	'lguest Guest: init is running'
+check_grep "root: the disk sits on the lguest bus" "$guest_out" '^0[0-9]*$|virtio'
+
+# Durability: 4 MiB of known bytes written, synced; then, after a reboot,
+# a second file; the Host reads both back from the image.
+yes lguest-block | head -c 4194304 > /tmp/expect.bin
+GUEST_CMDS_AGAIN='yes lguest-block | head -c 4194304 > /second.bin; sync; poweroff -f'
+run_guest durable \
+	'yes lguest-block | head -c 4194304 > /first.bin; sync; reboot -f' \
+	64 /vmlinux --block=/tmp/root.img root=/dev/vda
+unset GUEST_CMDS_AGAIN
+check "durable: two boots, then power off ($guest_rc)" [ "$guest_rc" = 0 ]
+check "durable: e2fsck finds the file system clean" \
+	e2fsck -n -f /tmp/root.img
+for f in first second; do
+	rm -f /tmp/$f.bin
+	debugfs -R "dump /$f.bin /tmp/$f.bin" /tmp/root.img 2>/dev/null
+	check "durable: /$f.bin reads back byte for byte" \
+		cmp /tmp/expect.bin /tmp/$f.bin
+done
+size=$(stat -c %s /tmp/root.img)
+check "durable: the image kept its size ($size)" [ "$size" = 33554432 ]
+
+# Two disks in command-line order, and the entropy device.
+dd if=/dev/zero of=/tmp/a.img bs=1M count=8 2>/dev/null
+dd if=/dev/zero of=/tmp/b.img bs=1M count=16 2>/dev/null
+run_guest disks \
+	'echo VDA:$(cat /sys/block/vda/size) VDB:$(cat /sys/block/vdb/size); echo RNG:$(head -c 16 /dev/hwrng | od -An -tx1 | tr -d " "); poweroff -f' \
+	64 /vmlinux --initrd=/guest-initrd.cpio --block=/tmp/a.img \
+	--block=/tmp/b.img --rng rdinit=/init
+check "disks: the Guest powers off ($guest_rc)" [ "$guest_rc" = 0 ]
+check_grep "disks: vda is the first file, vdb the second" "$guest_out" \
+	'^VDA:16384 VDB:32768'
+check_grep "disks: /dev/hwrng gives random bytes" "$guest_out" \
+	'^RNG:[0-9a-f]{32}'
+
+check "lg.ko unloads" rmmod lg
+check_host_dmesg_clean
