@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 300
+# The Guest's network card, on a tap device in the Host: pings both ways,
+# and a 4 MiB TCP transfer from the Guest whose checksum the Host checks;
+# then the same card joined to a bridge.  The Host has no other network,
+# so everything stays in link-local space.
+. ./lib.sh
+
+insmod /lg.ko
+GUEST_TIMEOUT=150
+yes lguest-net | head -c 4194304 > /tmp/expect.bin
+
+# Host side: once the Guest answers pings, send it 4 MiB over TCP, and
+# time it.  The Guest checksums what it received.
+rm -f /tmp/hostping /tmp/send.time
+(for i in $(seq 120); do
+	if ping -c 1 -W 1 169.254.1.2 > /dev/null 2>&1; then
+		echo ok > /tmp/hostping
+		sleep 1
+		time -p nc 169.254.1.2 5001 < /tmp/expect.bin 2> /tmp/send.time
+		break
+	fi
+	sleep 0.5
+done) &
+sender=$!
+
+run_guest tap \
+	'ip addr add 169.254.1.2/16 dev eth0; ip link set eth0 up; ping -c 2 169.254.1.1 > /dev/null && echo GUEST-PING-OK; nc -l -p 5001 > /tmp/in.bin; echo GOT:$(md5sum < /tmp/in.bin); poweroff -f' \
+	64 /vmlinux --initrd=/guest-initrd.cpio --tunnet=169.254.1.1 rdinit=/init
+wait $sender
+check "tap: the Guest powers off ($guest_rc)" [ "$guest_rc" = 0 ]
+check_grep "tap: the Guest pings the Host" "$guest_out" '^GUEST-PING-OK'
+check "tap: the Host pings the Guest" test -s /tmp/hostping
+sum=$(md5sum < /tmp/expect.bin | cut -d" " -f1)
+check_grep "tap: 4 MiB over TCP reach the Guest intact" "$guest_out" "^GOT:$sum"
+secs=$(awk '/^real/ { print $2 }' /tmp/send.time 2>/dev/null)
+
+# The same transfer inside the Host, over loopback, for comparison.
+nc -l -p 5002 > /dev/null &
+sleep 0.5
+time -p nc 127.0.0.1 5002 < /tmp/expect.bin 2> /tmp/native.time
+native=$(awk '/^real/ { print $2 }' /tmp/native.time)
+echo "  TCP 4 MiB: Host to Guest ${secs}s, Host loopback ${native}s"
+
+ip link add br0 type bridge
+ip addr add 169.254.2.1/16 dev br0
+ip link set br0 up
+run_guest bridge \
+	'ip addr add 169.254.2.2/16 dev eth0; ip link set eth0 up; sleep 2; ping -c 2 169.254.2.1 > /dev/null && echo BRIDGE-PING-OK; poweroff -f' \
+	64 /vmlinux --initrd=/guest-initrd.cpio --tunnet=bridge:br0 rdinit=/init
+check "bridge: the Guest powers off ($guest_rc)" [ "$guest_rc" = 0 ]
+check_grep "bridge: the Guest pings the Host through br0" "$guest_out" \
+	'^BRIDGE-PING-OK'
+
+lguest 64 /vmlinux --tunnet=bridge:nosuchbridge > /tmp/nobr.out 2>&1 < /dev/null
+rc=$?
+check "a bridge that does not exist: exit 1 before the Guest starts ($rc)" \
+	[ "$rc" = 1 ]
+check_grep "and one line saying so" /tmp/nobr.out 'nosuchbridge'
+
+ip link del br0
+check "lg.ko unloads" rmmod lg
+check_host_dmesg_clean
