@@ -52,6 +52,11 @@ check_grep "disks: vda is the first file, vdb the second" "$guest_out" \
 check_grep "disks: /dev/hwrng gives random bytes" "$guest_out" \
 	'^RNG:[0-9a-f]{32}'
 
+lguest 64 /vmlinux --block=/nonexistent.img > /tmp/noblk.out 2>&1 < /dev/null
+rc=$?
+check "a block file that cannot be opened: exit 1 ($rc)" [ "$rc" = 1 ]
+check_grep "and one line naming it" /tmp/noblk.out 'nonexistent.img'
+
 # Throughput: 16 MiB written (synced) and read back (caches dropped) on
 # the Guest's vdb, and the same on a file in the Host, which is where
 # the Guest's disk lives too (the Host's /tmp is memory).
