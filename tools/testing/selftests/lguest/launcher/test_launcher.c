@@ -671,6 +671,44 @@ static void notify_outside(void *arg)
 	handle_notify(guest_max + PAGE_SIZE);
 }
 
+/*
+ * A block request to write one sector just past the end of an 8 KB disk:
+ * the Guest is stopped, and the file must not have grown.
+ */
+static const char *blk_file;
+
+static void write_past_end(void *arg)
+{
+	struct vblk_info vblk = { .len = 8192 };
+	struct virtio_blk_outhdr hdr = { .type = VIRTIO_BLK_T_OUT,
+					 .sector = 16 };
+	struct device dev = { .name = "block vda", .priv = &vblk };
+	struct virtqueue vq = { .dev = &dev };
+	char data[512] = { 0 };
+	u8 status = 0xFF;
+	struct iovec iov[3] = {
+		{ &hdr, sizeof(hdr) }, { data, sizeof(data) },
+		{ &status, 1 },
+	};
+
+	vblk.fd = open(blk_file, O_RDWR);
+	if (vblk.fd < 0)
+		err(1, "%s", blk_file);
+	blk_request(&vq, 0, iov, 2, 1);
+}
+
+static void block_writes_stay_inside(void)
+{
+	static const char zeros[8192];
+	struct stat st;
+
+	blk_file = tmpfile_with("disk.img", zeros, sizeof(zeros));
+	expect("block: a write past the end of the disk stops the Guest",
+	       write_past_end, NULL, 1, "past the end of the disk");
+	result(stat(blk_file, &st) == 0 && st.st_size == sizeof(zeros),
+	       "block: and the disk file keeps its size");
+}
+
 int main(void)
 {
 	char cmd[64];
@@ -695,6 +733,7 @@ int main(void)
 	       status_for_no_device, NULL, 1, "status change for no device");
 	expect("notify: an address beyond Guest memory stops the Guest",
 	       notify_outside, NULL, 1, "not a device nor Guest memory");
+	block_writes_stay_inside();
 
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
 	if (system(cmd) != 0)
