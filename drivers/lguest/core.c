@@ -230,7 +230,6 @@ static int __init init(void)
 
 	err = lguest_device_init();
 	if (err) {
-		lguest_arch_host_fini();
 		unmap_switcher();
 		return err;
 	}
@@ -246,7 +245,6 @@ static void __exit fini(void)
 {
 	debugfs_remove_recursive(lguest_debugfs);
 	lguest_device_remove();
-	lguest_arch_host_fini();
 	unmap_switcher();
 }
 

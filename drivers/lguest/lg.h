@@ -191,7 +191,6 @@ unsigned long shadow_pgdir_pa(struct lg_cpu *cpu);
 
 /* x86/core.c: */
 void lguest_arch_host_init(void);
-void lguest_arch_host_fini(void);
 void lguest_arch_run_guest(struct lg_cpu *cpu);
 void lguest_arch_handle_trap(struct lg_cpu *cpu);
 void lguest_arch_setup_regs(struct lg_cpu *cpu, unsigned long start);

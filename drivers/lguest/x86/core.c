@@ -74,10 +74,6 @@ void lguest_arch_host_init(void)
 	}
 }
 
-void lguest_arch_host_fini(void)
-{
-}
-
 /*H:510
  * The Guest's first registers: it starts at the entry point the Launcher
  * gave, in ring 1 on the Guest's own kernel segments, with interrupts on
