@@ -10,9 +10,20 @@ insmod /lg.ko
 GUEST_TIMEOUT=150
 yes lguest-net | head -c 4194304 > /tmp/expect.bin
 
+# busybox nc -l stops when its own input ends: a listener here reads a
+# FIFO we hold open for writing, instead of the /dev/null that background
+# jobs get, so it ends only when its connection does.
+mkfifo /tmp/hold
+exec 8<> /tmp/hold
+listen() {	# listen PORT FILE: receive one connection into FILE
+	nc -l -p "$1" <&8 > "$2"
+}
+
 # Host side: once the Guest answers pings, send it 4 MiB over TCP, and
-# time it.  The Guest checksums what it received.
-rm -f /tmp/hostping /tmp/send.time
+# time it; the Guest checksums what it received.  Then the Guest sends 4
+# MiB back, which the Host checks, and waits for the Host to say it has
+# them all before powering off.
+rm -f /tmp/hostping /tmp/send.time /tmp/fromguest.bin
 (for i in $(seq 120); do
 	if ping -c 1 -W 1 169.254.1.2 > /dev/null 2>&1; then
 		echo ok > /tmp/hostping
@@ -29,24 +40,36 @@ rm -f /tmp/hostping /tmp/send.time
 	sleep 0.5
 done) &
 sender=$!
+(listen 5003 /tmp/fromguest.bin
+for j in $(seq 60); do
+	echo done | nc 169.254.1.2 5004 && break
+	sleep 0.5
+done) &
+receiver=$!
 
 run_guest tap \
-	'ip addr add 169.254.1.2/16 dev eth0; ip link set eth0 up; ping -c 2 169.254.1.1 > /dev/null && echo GUEST-PING-OK; nc -l -p 5001 > /tmp/in.bin; echo GOT:$(md5sum < /tmp/in.bin); poweroff -f' \
+	'ip addr add 169.254.1.2/16 dev eth0; ip link set eth0 up; ping -c 2 169.254.1.1 > /dev/null && echo GUEST-PING-OK; nc -l -p 5001 > /tmp/in.bin; echo GOT:$(md5sum < /tmp/in.bin); yes lguest-up | head -c 4194304 | nc 169.254.1.1 5003; nc -l -p 5004; poweroff -f' \
 	64 /vmlinux --initrd=/guest-initrd.cpio --tunnet=169.254.1.1 rdinit=/init
 wait $sender
+kill $receiver 2>/dev/null
 check "tap: the Guest powers off ($guest_rc)" [ "$guest_rc" = 0 ]
 check_grep "tap: the Guest pings the Host" "$guest_out" '^GUEST-PING-OK'
 check "tap: the Host pings the Guest" test -s /tmp/hostping
 sum=$(md5sum < /tmp/expect.bin | cut -d" " -f1)
 check_grep "tap: 4 MiB over TCP reach the Guest intact" "$guest_out" "^GOT:$sum"
+yes lguest-up | head -c 4194304 > /tmp/expect-up.bin
+check "tap: 4 MiB over TCP from the Guest reach the Host intact" \
+	cmp /tmp/expect-up.bin /tmp/fromguest.bin
 secs=$(awk '/^real/ { print $2 }' /tmp/send.time 2>/dev/null)
 
 # The same transfer inside the Host, over loopback, for comparison: 16
 # times over, since once is too quick to time.
-nc -l -p 5002 > /dev/null &
+listen 5002 /dev/null &
+listener=$!
 sleep 0.5
 { time -p sh -c 'for i in $(seq 16); do cat /tmp/expect.bin; done |
 	nc 127.0.0.1 5002'; } 2> /tmp/native.time
+kill $listener 2>/dev/null
 native=$(awk '/^real/ { print $2 }' /tmp/native.time)
 echo "  TCP: Host to Guest 4 MiB in ${secs}s; Host loopback 64 MiB in ${native}s"
 
