@@ -384,10 +384,6 @@ static u64 lguest_read_pmc(int counter)
 	return 0;
 }
 
-static void lguest_nop(void)
-{
-}
-
 /*G:090
  * Page tables.  The processor never sees ours: the Host makes shadow
  * tables from them and keeps them the way a processor keeps its TLB.
@@ -631,11 +627,6 @@ static char *__init lguest_memory_setup(void)
 	return "LGUEST";
 }
 
-/* For the x86_init hooks of hardware we do not have. */
-static void __init lguest_no_op(void)
-{
-}
-
 static void __init set_lguest_ops(void)
 {
 	pv_info.name = "lguest";
@@ -646,7 +637,7 @@ static void __init set_lguest_ops(void)
 	pv_ops.irq.safe_halt = lguest_safe_halt;
 	pv_ops.irq.halt = lguest_safe_halt;
 
-	pv_ops.cpu.io_delay = lguest_nop;
+	pv_ops.cpu.io_delay = x86_init_noop;
 	pv_ops.cpu.cpuid = lguest_cpuid;
 	pv_ops.cpu.get_debugreg = lguest_get_debugreg;
 	pv_ops.cpu.set_debugreg = lguest_set_debugreg;
@@ -662,7 +653,7 @@ static void __init set_lguest_ops(void)
 	pv_ops.cpu.write_gdt_entry = lguest_write_gdt_entry;
 	pv_ops.cpu.write_idt_entry = lguest_write_idt_entry;
 	pv_ops.cpu.load_sp0 = lguest_load_sp0;
-	pv_ops.cpu.wbinvd = lguest_nop;
+	pv_ops.cpu.wbinvd = x86_init_noop;
 	pv_ops.cpu.read_msr = lguest_read_msr;
 	pv_ops.cpu.write_msr = lguest_write_msr;
 	pv_ops.cpu.read_msr_safe = lguest_read_msr_safe;
@@ -705,15 +696,15 @@ __init void lguest_init(void)
 
 	x86_init.oem.arch_setup = lguest_arch_setup;
 	x86_init.resources.memory_setup = lguest_memory_setup;
-	x86_init.resources.probe_roms = lguest_no_op;
-	x86_init.mpparse.find_mptable = lguest_no_op;
-	x86_init.mpparse.early_parse_smp_cfg = lguest_no_op;
-	x86_init.mpparse.parse_smp_cfg = lguest_no_op;
-	x86_init.irqs.pre_vector_init = lguest_no_op;
-	x86_init.irqs.intr_mode_select = lguest_no_op;
-	x86_init.irqs.intr_mode_init = lguest_no_op;
+	x86_init.resources.probe_roms = x86_init_noop;
+	x86_init.mpparse.find_mptable = x86_init_noop;
+	x86_init.mpparse.early_parse_smp_cfg = x86_init_noop;
+	x86_init.mpparse.parse_smp_cfg = x86_init_noop;
+	x86_init.irqs.pre_vector_init = x86_init_noop;
+	x86_init.irqs.intr_mode_select = x86_init_noop;
+	x86_init.irqs.intr_mode_init = x86_init_noop;
 	x86_init.timers.timer_init = lguest_time_init;
-	x86_init.timers.setup_percpu_clockev = lguest_no_op;
+	x86_init.timers.setup_percpu_clockev = x86_init_noop;
 	x86_platform.get_wallclock = lguest_get_wallclock;
 	if (lguest_data.tsc_khz) {
 		x86_platform.calibrate_tsc = lguest_tsc_khz;

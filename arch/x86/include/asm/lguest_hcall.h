@@ -22,7 +22,11 @@
 #define LHCALL_LOAD_TLS		16
 #define LHCALL_NOTIFY		17
 
-/* The second argument of LHCALL_SHUTDOWN. */
+/*
+ * The second argument of LHCALL_SHUTDOWN.  Any other value (a panic
+ * passes 0) means the Guest crashed: the reason is its last words, and
+ * the Launcher exits with an error.
+ */
 #define LGUEST_SHUTDOWN_POWEROFF	1
 #define LGUEST_SHUTDOWN_RESTART		2
 

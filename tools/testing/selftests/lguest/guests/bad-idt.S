@@ -6,9 +6,7 @@
 	.globl	start
 start:
 	guest_init
-	/* LGUEST_INIT told us where the Switcher starts: 4 GB - reserve_mem. */
-	xorl	%eax, %eax
-	subl	lguest_data + LGUEST_DATA_reserve_mem, %eax
+	switcher_start
 	movl	%eax, %ebx
 	andl	$0xFFFF, %ebx
 	orl	$(__KERNEL_CS << 16), %ebx
