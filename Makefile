@@ -6,6 +6,8 @@
 #   make          build everything
 #   make run      boot the Host in QEMU and land in a shell
 #   make check    every test
+#   make stress   the I/O scenarios with typing, round after round, for
+#                 STRESS_MINUTES (30) with STRESS_MB (64) MiB per check
 #   make journey  the annotated tour of the code, in build/
 #
 # KVER names the Debian linux-source package the tree comes from: porting
@@ -27,7 +29,7 @@ KMAKE	:= $(MAKE) -C $(KSRC) O=$(KOBJ) ARCH=i386 -j$(JOBS)
 # instead of trampling each other's objects.
 LOCK	:= flock $(B)/.lock
 
-.PHONY: all deps kernel launcher images run check journey clean distclean \
+.PHONY: all deps kernel launcher images run check stress journey clean distclean \
 	FORCE
 all: kernel launcher images
 
@@ -83,6 +85,9 @@ run: all
 
 check: all
 	@$(SELF)/run_tests.sh
+
+stress: all
+	@$(SELF)/stress.sh
 
 # lguest's source read as a book, from P: to M:, as text and as one page.
 journey:

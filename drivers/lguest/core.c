@@ -158,7 +158,7 @@ static bool should_sleep(struct lg_cpu *cpu)
 {
 	bool more;
 
-	return cpu->halted && !cpu->break_out &&
+	return cpu->halted && !READ_ONCE(cpu->break_out) &&
 	       interrupt_pending(cpu, &more) >= LGUEST_IRQS;
 }
 
@@ -170,11 +170,41 @@ static void sleep_until_interrupt(struct lg_cpu *cpu)
 	__set_current_state(TASK_RUNNING);
 }
 
+/*H:045
+ * Waking the run loop.  The Waker's break and the Launcher's interrupts
+ * come from other threads, and the Guest's timer from an hrtimer, at any
+ * moment: the run loop may be asleep (wake it), inside the Guest on
+ * another processor (the IPI from kick_process() brings it out), or
+ * anywhere in between.  "In between" is the awkward one: after the loop
+ * has looked for interrupts but before it has turned the Host's off to
+ * enter the Guest, the IPI arrives, does nothing, and the Guest runs on
+ * without hearing of the interrupt until some unrelated exit, a whole
+ * Host tick later or never.  So whoever raises something also sets
+ * cpu->kicked.  The loop clears it before it looks, and looks at it once
+ * more with interrupts off, just before the Switcher: set before that
+ * moment, we go round again; set after it, the IPI waits in the
+ * processor and brings the Guest straight back out.
+:*/
+void kick_guest_cpu(struct lg_cpu *cpu)
+{
+	/* What the caller changed is seen before the flag is... */
+	smp_mb();
+	WRITE_ONCE(cpu->kicked, true);
+	/* ...and the flag before we look at where the run loop is. */
+	smp_mb();
+	if (!wake_up_process(cpu->tsk))
+		kick_process(cpu->tsk);
+}
+
 int run_guest(struct lg_cpu *cpu, unsigned long __user *user)
 {
 	while (!cpu->lg->dead) {
 		unsigned int irq;
 		bool more;
+
+		/* Pairs with kick_guest_cpu(): clear, then look. */
+		WRITE_ONCE(cpu->kicked, false);
+		smp_mb();
 
 		do_hypercalls(cpu);
 
@@ -188,7 +218,7 @@ int run_guest(struct lg_cpu *cpu, unsigned long __user *user)
 			break;
 		if (signal_pending(current))
 			return -ERESTARTSYS;
-		if (cpu->break_out)
+		if (READ_ONCE(cpu->break_out))
 			return -EAGAIN;
 
 		irq = interrupt_pending(cpu, &more);
@@ -208,7 +238,8 @@ int run_guest(struct lg_cpu *cpu, unsigned long __user *user)
 		 */
 		cond_resched();
 
-		lguest_arch_run_guest(cpu);
+		if (!lguest_arch_run_guest(cpu))
+			continue;
 
 		atomic_inc(&lguest_exits);
 		lguest_arch_handle_trap(cpu);

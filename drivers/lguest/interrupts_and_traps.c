@@ -128,16 +128,30 @@ unsigned int interrupt_pending(struct lg_cpu *cpu, bool *more)
  * noirq_start and noirq_end (its return to userspace, where it has
  * already turned interrupts on but not yet left its stack), or with its
  * virtual interrupt flag off, in which case we set irq_pending so it
- * asks us again when it turns them back on.  A halted Guest is woken by
- * any deliverable interrupt.
+ * asks us again when it turns them back on.
+ *
+ * HALT means "turn interrupts on and sleep until one comes", in one
+ * step, like "sti; hlt" on a real processor: the Guest halts with its
+ * flag still off (G:045), and the first interrupt that finds it halted
+ * turns the flag on and is delivered.  One that was already waiting
+ * when the Guest halted is delivered straight away, so the Guest never
+ * sleeps through an interrupt it has not seen.
 :*/
+static void wake_from_halt(struct lg_cpu *cpu)
+{
+	cpu->halted = false;
+	if (put_user(X86_EFLAGS_IF, &cpu->lguest_data->irq_enabled))
+		kill_guest(cpu, "cannot turn interrupts on after HALT");
+}
+
 void try_deliver_interrupt(struct lg_cpu *cpu, unsigned int irq, bool more)
 {
 	struct lguest *lg = cpu->lg;
 	u32 irq_enabled;
 	const gate_desc *g;
 
-	cpu->halted = false;
+	if (cpu->halted)
+		wake_from_halt(cpu);
 	if (cpu->regs.eip >= lg->noirq_start && cpu->regs.eip < lg->noirq_end)
 		return;
 
@@ -160,14 +174,13 @@ void try_deliver_interrupt(struct lg_cpu *cpu, unsigned int irq, bool more)
 
 /*H:250
  * Anyone may raise an interrupt for a Guest: the Launcher's LHREQ_IRQ,
- * or the Guest's own timer.  If the Guest is asleep in HALT we wake it;
- * if it is running on another CPU we kick it out so it looks.
+ * or the Guest's own timer.  Then the run loop must look again before
+ * it next enters the Guest (H:045 shows how it makes sure).
 :*/
 void set_interrupt(struct lg_cpu *cpu, unsigned int irq)
 {
 	set_bit(irq, cpu->irqs_pending);
-	if (!wake_up_process(cpu->tsk))
-		kick_process(cpu->tsk);
+	kick_guest_cpu(cpu);
 }
 
 /*H:260

@@ -83,9 +83,19 @@ struct lg_cpu {
 	/* A NOTIFY the Launcher has yet to hear about. */
 	unsigned long pending_notify;
 
-	/* The Launcher's Waker wants us out; it waits on break_wq. */
+	/*
+	 * The Launcher's Waker wants us out; it waits on break_wq.  Written
+	 * by the Waker (1) and the Launcher's thread (0) through
+	 * LHREQ_BREAK, read by the run loop: READ_ONCE/WRITE_ONCE, with
+	 * kick_guest_cpu() ordering the write before the wake-up.
+	 */
 	bool break_out;
 	wait_queue_head_t break_wq;
+	/*
+	 * Set by kick_guest_cpu() whenever an interrupt or a break is
+	 * raised; cleared by the run loop before it looks (H:045).
+	 */
+	bool kicked;
 
 	/* The Guest's clock event. */
 	struct hrtimer hrt;
@@ -138,6 +148,7 @@ void __lgread(struct lg_cpu *cpu, void *dst, unsigned long addr,
 void __lgwrite(struct lg_cpu *cpu, unsigned long addr, const void *src,
 	       unsigned int bytes);
 int run_guest(struct lg_cpu *cpu, unsigned long __user *user);
+void kick_guest_cpu(struct lg_cpu *cpu);
 
 /*
  * Typed helpers: lgread(cpu, addr, type) reads one value of Guest memory,
@@ -191,7 +202,7 @@ unsigned long shadow_pgdir_pa(struct lg_cpu *cpu);
 
 /* x86/core.c: */
 void lguest_arch_host_init(void);
-void lguest_arch_run_guest(struct lg_cpu *cpu);
+bool lguest_arch_run_guest(struct lg_cpu *cpu);
 void lguest_arch_handle_trap(struct lg_cpu *cpu);
 void lguest_arch_setup_regs(struct lg_cpu *cpu, unsigned long start);
 

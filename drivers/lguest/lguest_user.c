@@ -30,14 +30,14 @@ static int break_guest_out(struct lg_cpu *cpu, const unsigned long __user *in)
 	if (get_user(on, in))
 		return -EFAULT;
 	if (!on) {
-		cpu->break_out = false;
+		WRITE_ONCE(cpu->break_out, false);
 		wake_up(&cpu->break_wq);
 		return 0;
 	}
-	cpu->break_out = true;
-	if (!wake_up_process(cpu->tsk))
-		kick_process(cpu->tsk);
-	return wait_event_interruptible(cpu->break_wq, !cpu->break_out);
+	WRITE_ONCE(cpu->break_out, true);
+	kick_guest_cpu(cpu);
+	return wait_event_interruptible(cpu->break_wq,
+					!READ_ONCE(cpu->break_out));
 }
 
 /* LHREQ_IRQ: a device of the Launcher's wants the Guest's attention. */

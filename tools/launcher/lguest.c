@@ -547,7 +547,19 @@ struct device {
 	struct lguest_device_desc *desc;
 	/* The entry's room in the page, fixed when we built it. */
 	unsigned int desc_len;
+	/*
+	 * Our own copies of what the entry's shape depends on: the Guest
+	 * can write anything into the device page, so once it runs we never
+	 * read these two from there.
+	 */
+	unsigned int num_vq, feature_len;
 	struct virtqueue *vq;
+	/*
+	 * Held by a device's own I/O thread while it walks the rings, and by
+	 * the main thread to reset them (L:410): the two never meet inside
+	 * a ring.
+	 */
+	pthread_mutex_t ring_lock;
 	/* An input file descriptor the Waker watches for us, or -1. */
 	int fd;
 	bool (*handle_input)(struct device *dev);
@@ -610,6 +622,7 @@ static struct device *new_device(const char *name, u8 type)
 		devices.page = get_pages(1);
 	snprintf(dev->name, sizeof(dev->name), "%s", name);
 	dev->fd = -1;
+	pthread_mutex_init(&dev->ring_lock, NULL);
 	dev->desc = (void *)desc_grow(dev, sizeof(*dev->desc));
 	dev->desc->type = type;
 	if (devices.last)
@@ -630,7 +643,7 @@ static void add_virtqueue(struct device *dev,
 
 	if (!vq)
 		err(1, "%s", dev->name);
-	if (dev->desc->feature_len || dev->desc->config_len)
+	if (dev->feature_len || dev->desc->config_len)
 		errx(1, "%s: virtqueue added after features", dev->name);
 	vq->dev = dev;
 	vq->handle_output = handle_output;
@@ -641,19 +654,19 @@ static void add_virtqueue(struct device *dev,
 
 	memcpy(desc_grow(dev, sizeof(vq->config)), &vq->config,
 	       sizeof(vq->config));
-	dev->desc->num_vq++;
+	dev->desc->num_vq = ++dev->num_vq;
 	for (i = &dev->vq; *i; i = &(*i)->next)
 		;
 	*i = vq;
 	note("%s: virtqueue %u at pfn %#x, irq %u\n", dev->name,
-	     dev->desc->num_vq - 1, vq->config.pfn, vq->config.irq);
+	     dev->num_vq - 1, vq->config.pfn, vq->config.irq);
 }
 
 /* The two feature bitmaps come right after the vqconfigs. */
 static u8 *feature_bits(struct device *dev)
 {
 	return (u8 *)(dev->desc + 1) +
-		dev->desc->num_vq * sizeof(struct lguest_vqconfig);
+		dev->num_vq * sizeof(struct lguest_vqconfig);
 }
 
 static void add_feature(struct device *dev, unsigned int bit)
@@ -662,23 +675,23 @@ static void add_feature(struct device *dev, unsigned int bit)
 
 	if (dev->desc->config_len)
 		errx(1, "%s: feature added after config", dev->name);
-	while (dev->desc->feature_len <= bit / 8) {
+	while (dev->feature_len <= bit / 8) {
 		/* Growing the offer grows the accepted bitmap too. */
 		desc_grow(dev, 2);
-		memmove(bits + dev->desc->feature_len + 1,
-			bits + dev->desc->feature_len, dev->desc->feature_len);
-		bits[dev->desc->feature_len] = 0;
-		dev->desc->feature_len++;
-		bits[2 * dev->desc->feature_len - 1] = 0;
+		memmove(bits + dev->feature_len + 1,
+			bits + dev->feature_len, dev->feature_len);
+		bits[dev->feature_len] = 0;
+		dev->desc->feature_len = ++dev->feature_len;
+		bits[2 * dev->feature_len - 1] = 0;
 	}
 	bits[bit / 8] |= 1 << (bit % 8);
 }
 
 static bool guest_accepted(struct device *dev, unsigned int bit)
 {
-	const u8 *accepted = feature_bits(dev) + dev->desc->feature_len;
+	const u8 *accepted = feature_bits(dev) + dev->feature_len;
 
-	return bit / 8 < dev->desc->feature_len &&
+	return bit / 8 < dev->feature_len &&
 		(accepted[bit / 8] & (1 << (bit % 8)));
 }
 
@@ -719,19 +732,32 @@ static void trigger_irq(struct virtqueue *vq)
  * buffer must lie in Guest memory, and a driver may not put something
  * for us to read (output) after something for us to write (input).
 :*/
-static unsigned int next_desc(struct virtqueue *vq, unsigned int i)
+static unsigned int next_desc(struct virtqueue *vq, unsigned int i,
+			      const struct vring_desc *d)
 {
-	struct vring_desc *d = &vq->vring.desc[i];
 	unsigned int next;
 
 	if (!(d->flags & VRING_DESC_F_NEXT))
 		return vq->vring.num;
 	next = d->next;
-	__sync_synchronize();
 	if (next >= vq->vring.num)
 		guest_fault(vq->dev->name, "descriptor %u points to %u, past the ring of %u",
 			    i, next, vq->vring.num);
 	return next;
+}
+
+/*
+ * The Guest can rewrite a descriptor while we look at it.  So we copy
+ * each one out of the ring once and check and use only our copy: a
+ * second read after the check would see whatever the Guest put there in
+ * between.  The compiler barrier stops gcc from reading the ring again
+ * instead of the copy.
+ */
+static void read_desc(const struct virtqueue *vq, unsigned int i,
+		      struct vring_desc *d)
+{
+	memcpy(d, &vq->vring.desc[i], sizeof(*d));
+	asm volatile("" : : : "memory");
 }
 
 /*
@@ -761,25 +787,26 @@ static unsigned int get_vq_desc(struct virtqueue *vq, struct iovec iov[],
 	*out_num = *in_num = 0;
 	i = head;
 	do {
-		struct vring_desc *d = &vq->vring.desc[i];
+		struct vring_desc d;
 
 		if (++count > vq->vring.num)
 			guest_fault(name, "descriptor chain from %u loops", head);
-		if (d->flags & VRING_DESC_F_INDIRECT)
+		read_desc(vq, i, &d);
+		if (d.flags & VRING_DESC_F_INDIRECT)
 			guest_fault(name, "indirect descriptors were not offered");
-		if (d->addr > ULONG_MAX)
+		if (d.addr > ULONG_MAX)
 			guest_fault(name, "descriptor %u address %#llx is out of range",
-				    i, (unsigned long long)d->addr);
-		iov[*out_num + *in_num].iov_len = d->len;
+				    i, (unsigned long long)d.addr);
+		iov[*out_num + *in_num].iov_len = d.len;
 		iov[*out_num + *in_num].iov_base =
-			guest_ptr(name, d->addr, d->len);
-		if (d->flags & VRING_DESC_F_WRITE)
+			guest_ptr(name, d.addr, d.len);
+		if (d.flags & VRING_DESC_F_WRITE)
 			(*in_num)++;
 		else if (*in_num)
 			guest_fault(name, "descriptor %u is output after input", i);
 		else
 			(*out_num)++;
-		i = next_desc(vq, i);
+		i = next_desc(vq, i, &d);
 	} while (i != vq->vring.num);
 
 	vq->inflight++;
@@ -1088,12 +1115,37 @@ static void setup_tun_net(const char *arg)
  * byte we write last.  A read or write beyond the end of the file is a
  * Guest bug, and we never let it grow the file.
 :*/
+/*
+ * Who owns what: fd and len are set before the Guest runs and only read
+ * after; the main thread writes kick[1], the I/O thread reads kick[0];
+ * the ring itself belongs to whoever holds the device's ring_lock.
+ */
 struct vblk_info {
 	int fd;
 	u64 len;
 	int kick[2];
 	pthread_t thread;
 };
+
+/*
+ * The disk file is the user's, and the user (or a careless script) may
+ * cut it shorter while the Guest runs.  The Guest was told the size at
+ * boot and has no way to learn a new one: rather than let its writes
+ * grow the file again with holes in between, or its reads fail one by
+ * one, we stop it and say why.
+ */
+static void check_disk_size(struct device *dev)
+{
+	struct vblk_info *vblk = dev->priv;
+	struct stat st;
+
+	if (fstat(vblk->fd, &st) != 0)
+		err(1, "%s: cannot stat the disk file", dev->name);
+	if (S_ISREG(st.st_mode) && (u64)st.st_size < vblk->len)
+		errx(1, "%s: the disk file shrank from %llu to %llu bytes under the Guest",
+		     dev->name, (unsigned long long)vblk->len,
+		     (unsigned long long)st.st_size);
+}
 
 static void blk_request(struct virtqueue *vq, unsigned int head,
 			struct iovec *iov, unsigned int out, unsigned int in)
@@ -1113,6 +1165,7 @@ static void blk_request(struct virtqueue *vq, unsigned int head,
 		iov[out + in - 1].iov_len - 1;
 	iov[out + in - 1].iov_len--;
 	off = (off_t)hdr.sector * 512;
+	check_disk_size(vq->dev);
 
 	switch (hdr.type & ~VIRTIO_BLK_T_BARRIER) {
 	case VIRTIO_BLK_T_IN:
@@ -1168,8 +1221,10 @@ static void *blk_thread(void *arg)
 	char c;
 
 	while (read(vblk->kick[0], &c, 1) == 1) {
+		pthread_mutex_lock(&vq->dev->ring_lock);
 		while ((head = get_vq_desc(vq, iov, &out, &in)) != vq->vring.num)
 			blk_request(vq, head, iov, out, in);
+		pthread_mutex_unlock(&vq->dev->ring_lock);
 	}
 	return NULL;
 }
@@ -1206,8 +1261,15 @@ static void setup_block_file(const char *filename)
 	vblk->fd = open(filename, O_RDWR | O_LARGEFILE);
 	if (vblk->fd < 0 || fstat(vblk->fd, &st) < 0)
 		err(1, "--block=%s", filename);
-	vblk->len = S_ISBLK(st.st_mode) ? (u64)lseek(vblk->fd, 0, SEEK_END) :
-		(u64)st.st_size;
+	if (S_ISBLK(st.st_mode)) {
+		off_t end = lseek(vblk->fd, 0, SEEK_END);
+
+		if (end < 0)
+			err(1, "--block=%s: cannot find its size", filename);
+		vblk->len = end;
+	} else {
+		vblk->len = st.st_size;
+	}
 	if (pipe(vblk->kick) != 0)
 		err(1, "%s", name);
 
@@ -1372,23 +1434,35 @@ static void service_input(void)
 
 /*L:410
  * The Guest writes a device's status byte and then NOTIFYs the address
- * of its entry.  Status 0 is a reset: we forget where we were in its
- * rings (the driver will lay them out afresh).  DRIVER_OK means the
- * driver has finished looking at features and is ready for us.
+ * of its entry.  Status 0 is a reset: we wipe its rings and forget where
+ * we were in them, so the driver starts afresh on clean pages.  A block
+ * device's I/O thread may be walking those rings right now: we take the
+ * device's ring_lock so the wipe never lands in the middle of a request.
+ * DRIVER_OK means the driver has finished looking at features and is
+ * ready for us.
 :*/
-static void status_changed(struct device *dev)
+static void reset_rings(struct device *dev)
 {
 	struct virtqueue *vq;
+
+	pthread_mutex_lock(&dev->ring_lock);
+	for (vq = dev->vq; vq; vq = vq->next) {
+		memset(vq->vring.desc, 0,
+		       vring_size(vq->config.num, LGUEST_VRING_ALIGN));
+		vq->last_avail_idx = 0;
+		vq->inflight = 0;
+	}
+	memset(feature_bits(dev) + dev->feature_len, 0, dev->feature_len);
+	pthread_mutex_unlock(&dev->ring_lock);
+}
+
+static void status_changed(struct device *dev)
+{
 	u8 status = dev->desc->status;
 
 	if (status == 0) {
 		note("%s: reset\n", dev->name);
-		for (vq = dev->vq; vq; vq = vq->next) {
-			vq->last_avail_idx = 0;
-			vq->inflight = 0;
-		}
-		memset(feature_bits(dev) + dev->desc->feature_len, 0,
-		       dev->desc->feature_len);
+		reset_rings(dev);
 	} else if (status & VIRTIO_CONFIG_S_FAILED) {
 		note("%s: the Guest's driver failed\n", dev->name);
 	} else if ((status & VIRTIO_CONFIG_S_DRIVER_OK) && dev->ready) {

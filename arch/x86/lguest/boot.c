@@ -159,10 +159,35 @@ static __used void lguest_irq_enable(void)
 }
 PV_CALLEE_SAVE_REGS_THUNK(lguest_irq_enable);
 
-/* Halting is sleeping in the Host until an interrupt comes. */
+/*G:045
+ * Halting is sleeping in the Host until an interrupt comes, and it is the
+ * one place where "turn interrupts on" and "wait for one" must be a
+ * single step.  The idle loop turns interrupts off, sees nothing to run,
+ * and asks to halt.  Had we turned our flag on first and then trapped,
+ * an interrupt could slip in between the two: the Host runs us for any
+ * exit it likes (its own timer tick, the IPI that says the Launcher's
+ * block thread just raised an interrupt) and delivers it right there.
+ * Its handler wakes the task that was waiting for the disk or the
+ * network, and then we halt anyway, with that task ready to run and
+ * nothing left to wake us.  A tickless kernel with nothing else to do
+ * has no timer armed, so we slept until someone typed a key.
+ *
+ * lguest once did exactly that, and it hid well: the window is two
+ * instructions wide, and an exit has to land in it while an interrupt is
+ * waiting, so one machine ran its tests clean while another hung a
+ * 4 MiB sync three times out of three.  A key typed on the console
+ * every so often "fixed" it, which was the clue.
+ *
+ * Real processors solve it with "sti; hlt", where the interrupt cannot
+ * come between the two.  We solve it the same way: we halt with
+ * interrupts still off, and the Host treats HALT as "turn interrupts on
+ * and sleep" in one go (H:240), so an interrupt that came in meanwhile
+ * is delivered at once instead of being slept through.  The tiny Guest
+ * halt-pending.S in tools/testing/selftests/lguest/guests holds the Host
+ * to that; make stress holds the whole Guest to it.
+:*/
 static void lguest_safe_halt(void)
 {
-	lguest_data.irq_enabled = X86_EFLAGS_IF;
 	hcall(LHCALL_HALT, 0, 0, 0);
 }
 

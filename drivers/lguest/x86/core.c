@@ -182,12 +182,14 @@ static void run_guest_once(struct lg_cpu *cpu, struct lguest_pages *pages)
  * Running the Guest, seen from the Host: the Guest's FPU registers are
  * the Launcher's (they are loaded if the kernel had put them away), the
  * Switcher pages for this processor get the Guest's state, and with
- * interrupts off we call the Switcher.  When it returns, the Guest's
+ * interrupts off we call the Switcher, unless the run loop was kicked
+ * meanwhile (then we return false and it goes round again).  When it
+ * returns, the Guest's
  * registers come back from the page, unless the trap hit the Switcher
  * itself, in which case they never left ours.  A page fault's address
  * must be read now, before anything can fault again.
 :*/
-void lguest_arch_run_guest(struct lg_cpu *cpu)
+bool lguest_arch_run_guest(struct lg_cpu *cpu)
 {
 	struct lguest_pages *pages;
 	unsigned int host_cpu;
@@ -196,6 +198,12 @@ void lguest_arch_run_guest(struct lg_cpu *cpu)
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
 		switch_fpu_return();
 	local_irq_disable();
+	/* Something was raised since the run loop looked (H:045). */
+	if (READ_ONCE(cpu->kicked)) {
+		local_irq_enable();
+		fpregs_unlock();
+		return false;
+	}
 
 	host_cpu = smp_processor_id();
 	pages = lguest_pages(host_cpu);
@@ -218,6 +226,7 @@ void lguest_arch_run_guest(struct lg_cpu *cpu)
 
 	local_irq_enable();
 	fpregs_unlock();
+	return true;
 }
 
 /*

@@ -24,8 +24,9 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "  APT     ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+. "$(dirname "$0")/apt.sh"
 if ! apt-get install -y -q "${missing[@]}" >/tmp/lguest-apt.log 2>&1; then
-	apt-get update -q >/dev/null 2>&1 || true
+	apt_update
 	apt-get install -y -q "${missing[@]}" >/tmp/lguest-apt.log 2>&1 || {
 		tail -5 /tmp/lguest-apt.log >&2
 		echo "error: could not install: ${missing[*]}" \

@@ -13,6 +13,7 @@ set -euo pipefail
 b=$(realpath "$1")
 self=$(cd "$(dirname "$0")" && pwd)
 kobj=$b/obj
+. "$self/apt.sh"
 
 die() {
 	echo "error: $*" >&2
@@ -26,6 +27,24 @@ die() {
 i386_packages=(busybox-static e2fsprogs libext2fs2 libcom-err2 libblkid1
 	libuuid1 libss2 libc6)
 
+# Each package on its own, so that one that fails leaves the others.
+download_i386() {
+	local p ok=0
+	for p in "$@"; do
+		ls "$b/i386-debs/${p%:i386}"_*.deb >/dev/null 2>&1 && continue
+		(cd "$b/i386-debs" && apt-get download -q "$p" >/dev/null 2>&1) ||
+			ok=1
+	done
+	return $ok
+}
+
+missing_debs() {
+	local p
+	for p in "$@"; do
+		ls "$b/i386-debs/${p%:i386}"_*.deb >/dev/null 2>&1 || echo -n "$p "
+	done
+}
+
 fetch_i386() {
 	local p want=()
 
@@ -34,18 +53,17 @@ fetch_i386() {
 		[ "$(id -u)" -eq 0 ] || die "the i386 architecture is not enabled;" \
 			"as root run: dpkg --add-architecture i386 && apt-get update"
 		dpkg --add-architecture i386
-		apt-get update -q >/dev/null
+		apt_update
 	fi
 	for p in "${i386_packages[@]}"; do
 		want+=("$p:i386")
 	done
 	rm -rf "$b/i386-debs" && mkdir -p "$b/i386-debs"
-	if ! (cd "$b/i386-debs" && apt-get download -q "${want[@]}" \
-			>/dev/null 2>&1); then
-		[ "$(id -u)" -eq 0 ] && apt-get update -q >/dev/null
-		(cd "$b/i386-debs" && apt-get download -q "${want[@]}" \
-			>/dev/null 2>&1) ||
-			die "cannot download ${want[*]} (as root: apt-get update)"
+	if ! download_i386 "${want[@]}"; then
+		[ "$(id -u)" -eq 0 ] && apt_update
+		download_i386 "${want[@]}" ||
+			die "cannot download $(missing_debs "${want[@]}");" \
+				"run: apt-get update && apt-get download $(missing_debs "${want[@]}")"
 	fi
 	rm -rf "$b/i386"
 	for p in "$b"/i386-debs/*.deb; do
@@ -54,12 +72,14 @@ fetch_i386() {
 	touch "$b/i386/.complete"
 }
 
-# e2fsck and debugfs, with the loader and exactly the libraries they use.
+# e2fsck, debugfs and resize2fs, with the loader and exactly the libraries
+# they use.
 install_e2fsprogs() {
 	local root=$1 lib
 
 	mkdir -p "$root/lib/i386-linux-gnu"
-	cp "$b/i386/sbin/e2fsck" "$b/i386/sbin/debugfs" "$root/sbin/"
+	cp "$b/i386/sbin/e2fsck" "$b/i386/sbin/debugfs" \
+	   "$b/i386/sbin/resize2fs" "$root/sbin/"
 	for lib in ld-linux.so.2 libc.so.6 libext2fs.so.2 libe2p.so.2 \
 		   libss.so.2 libcom_err.so.2 libblkid.so.1 libuuid.so.1; do
 		cp -L "$(ls "$b"/i386/{usr/,}lib/i386-linux-gnu/$lib 2>/dev/null |

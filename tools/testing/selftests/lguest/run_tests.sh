@@ -16,7 +16,12 @@
 #    scenario, which reports "LGTEST ok - ..." or "LGTEST not ok - ..." on
 #    the serial line.  A scenario whose Host dies, hangs past its timeout or
 #    never reaches its end fails as a whole.  Header lines "# smp: N" and
-#    "# timeout: SECONDS" tune the boot.  A scenario with a NAME.expect
+#    "# timeout: SECONDS" tune the boot; LGTEST_TIMEOUT overrides the
+#    timeout and LGTEST_ARGS adds to the Host's command line (make
+#    stress uses both).  The serial log is build/test-logs/NAME.log, and
+#    what a scenario marks as evidence (each Guest's console, the
+#    Launcher's stderr, a stuck Launcher's threads) is filed beside it in
+#    build/test-logs/NAME/.  A scenario with a NAME.expect
 #    beside it has its serial line driven by serial-expect.py, which types
 #    at the console as a person would and checks what comes back.
 set -uo pipefail
@@ -142,11 +147,23 @@ header() {	# header FILE KEY DEFAULT
 	echo "${v:-$3}"
 }
 
+# Split the sections a scenario marked (lib.sh's evidence()) out of its
+# serial log into files of their own.
+file_evidence() {	# file_evidence LOG DIR
+	rm -rf "$2"
+	grep -aq '^LGEVIDENCE begin ' "$1" || return 0
+	mkdir -p "$2"
+	awk -v dir="$2" '
+		/^LGEVIDENCE begin / { f = dir "/" $3; printf "" > f; next }
+		/^LGEVIDENCE end$/ { if (f != "") close(f); f = ""; next }
+		f != "" { print > f }' "$1"
+}
+
 run_scenario() {
 	local script=$1 name smp timeout log work
 	name=$(basename "$script" .sh)
 	smp=$(header "$script" smp 1)
-	timeout=$(header "$script" timeout 180)
+	timeout=${LGTEST_TIMEOUT:-$(header "$script" timeout 180)}
 	log=$logs/$name.log
 	work=$(mktemp -d)
 
@@ -163,7 +180,7 @@ run_scenario() {
 	if [ -f "$expect" ]; then
 		SERIAL_SOCKET=1 timeout --foreground "$timeout" \
 			"$self/qemu.sh" "$b" "$work/initrd" "$log" "$smp" \
-			"lgtest=$name" >"$work/qemu.out" 2>&1 &
+			"lgtest=$name" ${LGTEST_ARGS:-} >"$work/qemu.out" 2>&1 &
 		timeout "$timeout" "$self/serial-expect.py" "$log.sock" \
 			"$log" "$expect"
 		wait $!
@@ -172,11 +189,12 @@ run_scenario() {
 	else
 		timeout --foreground "$timeout" "$self/qemu.sh" "$b" \
 			"$work/initrd" "$log" "$smp" "lgtest=$name" \
-			>"$work/qemu.out" 2>&1
+			${LGTEST_ARGS:-} >"$work/qemu.out" 2>&1
 		rc=$?
 	fi
 	rm -rf "$work"
 	tr -d '\r' < "$log" > "$log.txt" 2>/dev/null && mv "$log.txt" "$log"
+	file_evidence "$log" "$logs/$name"
 
 	local results
 	results=$(grep -a -o 'LGTEST \(not \)\{0,1\}ok - .*' "$log" |

@@ -648,6 +648,42 @@ static void accepted_features(void)
 	       "device page: the Guest's accepted bits are read from the second bitmap");
 }
 
+/*
+ * The device page is the Guest's to write.  A Guest that rewrites its
+ * entry's num_vq and feature_len must not move where we look for the
+ * accepted bits, nor make a reset wipe past the entry.
+ */
+static void guest_rewrites_entry(void)
+{
+	struct device *dev, *next;
+	bool ok;
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	if (pid == 0) {
+		fresh_guest();
+		dev = new_device("blk", VIRTIO_ID_BLOCK);
+		add_virtqueue(dev, NULL);
+		add_feature(dev, VIRTIO_F_NOTIFY_ON_EMPTY);
+		next = new_device("rng", VIRTIO_ID_RNG);
+		feature_bits(dev)[dev->feature_len +
+				  VIRTIO_F_NOTIFY_ON_EMPTY / 8] =
+			1 << (VIRTIO_F_NOTIFY_ON_EMPTY % 8);
+		dev->desc->num_vq = 200;
+		dev->desc->feature_len = 255;
+		ok = guest_accepted(dev, VIRTIO_F_NOTIFY_ON_EMPTY);
+		dev->desc->status = 0;
+		status_changed(dev);
+		ok = ok && !guest_accepted(dev, VIRTIO_F_NOTIFY_ON_EMPTY) &&
+			next->desc->type == VIRTIO_ID_RNG;
+		exit(ok ? 0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	result(WIFEXITED(status) && !WEXITSTATUS(status),
+	       "device page: a Guest rewriting num_vq and feature_len moves nothing we read");
+}
+
 static void overflow_page(void *arg)
 {
 	u8 conf[200] = { 0 };
@@ -697,6 +733,26 @@ static void write_past_end(void *arg)
 	blk_request(&vq, 0, iov, 2, 1);
 }
 
+/* The same disk, after someone cut the file to half its size. */
+static void read_shrunk_disk(void *arg)
+{
+	struct vblk_info vblk = { .len = 16384 };
+	struct virtio_blk_outhdr hdr = { .type = VIRTIO_BLK_T_IN };
+	struct device dev = { .name = "block vda", .priv = &vblk };
+	struct virtqueue vq = { .dev = &dev };
+	char data[512];
+	u8 status = 0xFF;
+	struct iovec iov[3] = {
+		{ &hdr, sizeof(hdr) }, { data, sizeof(data) },
+		{ &status, 1 },
+	};
+
+	vblk.fd = open(blk_file, O_RDWR);
+	if (vblk.fd < 0)
+		err(1, "%s", blk_file);
+	blk_request(&vq, 0, iov, 1, 2);
+}
+
 static void block_writes_stay_inside(void)
 {
 	static const char zeros[8192];
@@ -707,6 +763,9 @@ static void block_writes_stay_inside(void)
 	       write_past_end, NULL, 1, "past the end of the disk");
 	result(stat(blk_file, &st) == 0 && st.st_size == sizeof(zeros),
 	       "block: and the disk file keeps its size");
+	expect("block: a disk file that shrank under the Guest stops it",
+	       read_shrunk_disk, NULL, 1,
+	       "block vda: the disk file shrank from 16384 to 8192 bytes");
 }
 
 int main(void)
@@ -727,6 +786,7 @@ int main(void)
 	rings();
 	device_page_layout();
 	accepted_features();
+	guest_rewrites_entry();
 	expect("device page: entries that overrun the page are refused",
 	       overflow_page, NULL, 1, "too many devices for the device page");
 	expect("notify: a status change for no device stops the Guest",

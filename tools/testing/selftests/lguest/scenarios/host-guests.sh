@@ -26,6 +26,7 @@ guest_killed() {
 
 guest_ok hello 'Hello from a tiny lguest Guest'
 guest_ok timer 'timer: ten ticks arrived'
+guest_ok halt-pending 'the tick waiting at HALT was delivered'
 guest_ok fault 'fault: the page fault at 0x40000000 reached'
 guest_ok ring 'ring: a queued NOTIFY ran at the next trap'
 

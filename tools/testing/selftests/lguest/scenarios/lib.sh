@@ -45,26 +45,80 @@ check_host_dmesg_clean() {
 	fi
 }
 
+# Evidence.  Everything a Guest run leaves behind goes onto the serial
+# line between "LGEVIDENCE begin NAME" and "LGEVIDENCE end", and
+# run_tests.sh files each section as build/test-logs/SCENARIO/NAME.
+evidence() {	# evidence NAME FILE
+	echo "LGEVIDENCE begin $1"
+	cat "$2" 2>/dev/null
+	echo
+	echo "LGEVIDENCE end"
+}
+
+# The Launcher's threads and its Waker (a child process): where each one
+# sleeps, and the Host's counters.  Taken before a stuck Guest is killed.
+launcher_state() {	# launcher_state PID
+	local t p
+	for p in $1 $(pgrep -P "$1"); do
+		for t in /proc/$p/task/*; do
+			echo "pid $p tid ${t##*/} $(cat "$t/comm" 2>/dev/null):" \
+				"$(sed -n 's/^State:[[:space:]]*//p' "$t/status" 2>/dev/null)" \
+				"wchan=$(cat "$t/wchan" 2>/dev/null)"
+		done
+	done
+	for t in /sys/kernel/debug/lguest/*; do
+		echo "debugfs ${t##*/}: $(cat "$t" 2>/dev/null)"
+	done
+}
+
+# Start the Launcher on a FIFO we hold open, so we can type into it.
+start_launcher() {	# start_launcher NAME LGUEST-ARGS...
+	local name=$1
+	shift
+	guest_out=/tmp/$name.out
+	guest_err=/tmp/$name.err
+	guest_fifo=/tmp/$name.in
+	rm -f "$guest_out" "$guest_err" "$guest_fifo" "/tmp/$name.state"
+	mkfifo "$guest_fifo"
+	lguest "$@" < "$guest_fifo" > "$guest_out" 2> "$guest_err" &
+	guest_pid=$!
+	exec 3> "$guest_fifo"
+}
+
+# Wait for it to end; kill it if it is still there, keeping its state.
+finish_launcher() {	# finish_launcher NAME
+	if kill -0 $guest_pid 2>/dev/null; then
+		launcher_state $guest_pid > "/tmp/$1.state"
+		kill -9 $guest_pid
+		wait $guest_pid
+		guest_rc=124
+	else
+		wait $guest_pid
+		guest_rc=$?
+	fi
+	exec 3>&-
+	rm -f "$guest_fifo"
+	evidence "$1.console" "$guest_out"
+	evidence "$1.stderr" "$guest_err"
+	if [ -s "/tmp/$1.state" ]; then
+		echo "  $1: still running after ${GUEST_TIMEOUT:-60}s; its threads:"
+		sed 's/^/    /' "/tmp/$1.state"
+		evidence "$1.threads" "/tmp/$1.state"
+	fi
+}
+
 # run_guest NAME COMMANDS LGUEST-ARGS...: run the Launcher and, each time
 # the Guest's init says hello (again, after a reboot), type COMMANDS on its
 # console as a user would (GUEST_CMDS_AGAIN, if set, from the second boot
-# on).  Afterwards $guest_out holds everything the
-# Guest printed, $guest_err what the Launcher said on stderr and $guest_rc
-# its exit status (124 if the Guest outlived $GUEST_TIMEOUT seconds and
-# was killed).
+# on).  Afterwards $guest_out holds everything the Guest printed,
+# $guest_err what the Launcher said on stderr and $guest_rc its exit status
+# (124 if the Guest outlived $GUEST_TIMEOUT seconds and was killed); both
+# also go to the serial line as evidence.
 run_guest() {
-	local name=$1 cmds=$2 fifo pid waited=0 boots=0 hellos
+	local name=$1 cmds=$2 waited=0 boots=0 hellos
 	shift 2
-	guest_out=/tmp/$name.out
-	guest_err=/tmp/$name.err
-	fifo=/tmp/$name.in
-	rm -f "$guest_out" "$guest_err" "$fifo"
-	mkfifo "$fifo"
-
-	lguest "$@" < "$fifo" > "$guest_out" 2> "$guest_err" &
-	pid=$!
-	exec 3> "$fifo"
-	while kill -0 $pid 2>/dev/null &&
+	start_launcher "$name" "$@"
+	while kill -0 $guest_pid 2>/dev/null &&
 	      [ $waited -lt $((${GUEST_TIMEOUT:-60} * 5)) ]; do
 		hellos=$(grep -c 'init is running' "$guest_out" 2>/dev/null)
 		if [ "${hellos:-0}" -gt $boots ]; then
@@ -78,14 +132,5 @@ run_guest() {
 		sleep 0.2
 		waited=$((waited + 1))
 	done
-	if kill -0 $pid 2>/dev/null; then
-		kill -9 $pid
-		wait $pid
-		guest_rc=124
-	else
-		wait $pid
-		guest_rc=$?
-	fi
-	exec 3>&-
-	rm -f "$fifo"
+	finish_launcher "$name"
 }
