@@ -202,8 +202,8 @@ int run_guest(struct lg_cpu *cpu, unsigned long __user *user)
 		unsigned int irq;
 		bool more;
 
-		/* Pairs with kick_guest_cpu(): clear, then look. */
 		WRITE_ONCE(cpu->kicked, false);
+		/* Clear, then look: pairs with kick_guest_cpu(). */
 		smp_mb();
 
 		do_hypercalls(cpu);
