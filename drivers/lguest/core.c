@@ -28,8 +28,15 @@ struct page **lg_switcher_pages;
 static struct vm_struct *switcher_vma;
 static unsigned int switcher_pages;
 
-/* Counters under /sys/kernel/debug/lguest/, for the tests and the curious. */
-atomic_t lguest_exits, lguest_syscall_exits;
+/*
+ * Counters under /sys/kernel/debug/lguest/, for the tests and the curious:
+ * Guest exits, system calls that came through the Host, interrupts raised
+ * and delivered, sleeps in HALT, breaks, and entries abandoned because
+ * something was raised on the way in (H:045).  A stuck Guest's numbers,
+ * read twice, say which of these the run loop is still doing.
+ */
+atomic_t lguest_exits, lguest_syscall_exits, lguest_irqs_raised,
+	lguest_irqs_delivered, lguest_halts, lguest_breaks, lguest_kicked_entries;
 static struct dentry *lguest_debugfs;
 
 static void free_switcher_pages(void)
@@ -218,8 +225,10 @@ int run_guest(struct lg_cpu *cpu, unsigned long __user *user)
 			break;
 		if (signal_pending(current))
 			return -ERESTARTSYS;
-		if (READ_ONCE(cpu->break_out))
+		if (READ_ONCE(cpu->break_out)) {
+			atomic_inc(&lguest_breaks);
 			return -EAGAIN;
+		}
 
 		irq = interrupt_pending(cpu, &more);
 		if (irq < LGUEST_IRQS)
@@ -228,6 +237,7 @@ int run_guest(struct lg_cpu *cpu, unsigned long __user *user)
 			break;
 
 		if (cpu->halted) {
+			atomic_inc(&lguest_halts);
 			sleep_until_interrupt(cpu);
 			continue;
 		}
@@ -238,8 +248,10 @@ int run_guest(struct lg_cpu *cpu, unsigned long __user *user)
 		 */
 		cond_resched();
 
-		if (!lguest_arch_run_guest(cpu))
+		if (!lguest_arch_run_guest(cpu)) {
+			atomic_inc(&lguest_kicked_entries);
 			continue;
+		}
 
 		atomic_inc(&lguest_exits);
 		lguest_arch_handle_trap(cpu);
@@ -269,6 +281,14 @@ static int __init init(void)
 	debugfs_create_atomic_t("exits", 0444, lguest_debugfs, &lguest_exits);
 	debugfs_create_atomic_t("syscall_exits", 0444, lguest_debugfs,
 				&lguest_syscall_exits);
+	debugfs_create_atomic_t("irqs_raised", 0444, lguest_debugfs,
+				&lguest_irqs_raised);
+	debugfs_create_atomic_t("irqs_delivered", 0444, lguest_debugfs,
+				&lguest_irqs_delivered);
+	debugfs_create_atomic_t("halts", 0444, lguest_debugfs, &lguest_halts);
+	debugfs_create_atomic_t("breaks", 0444, lguest_debugfs, &lguest_breaks);
+	debugfs_create_atomic_t("kicked_entries", 0444, lguest_debugfs,
+				&lguest_kicked_entries);
 	return 0;
 }
 

@@ -170,6 +170,17 @@ static void initialize_guest(struct lg_cpu *cpu, const struct hcall_args *a)
 		kill_guest(cpu, "cannot use lguest_data at %#lx", a->arg1);
 		return;
 	}
+	/*
+	 * Everything from kernel_address up is the part of the address
+	 * space the Guest's page directories share, and a user-only flush
+	 * releases our shadow below it.  At or above the Switcher that
+	 * would release the Switcher's own slot, pages and all.
+	 */
+	if (lg->kernel_address >= switcher_addr) {
+		kill_guest(cpu, "kernel_address %#lx is in the Switcher's space (from %#lx)",
+			   lg->kernel_address, switcher_addr);
+		return;
+	}
 	if (lg->syscall_vec && lg->syscall_vec != IA32_SYSCALL_VECTOR) {
 		kill_guest(cpu, "system call vector %#x is not supported",
 			   lg->syscall_vec);

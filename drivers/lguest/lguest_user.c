@@ -65,7 +65,8 @@ static int check_guest_layout(unsigned long base, unsigned long pfn_limit,
 {
 	if (!PAGE_ALIGNED(base) || !PAGE_ALIGNED(pgdir) || pfn_limit == 0)
 		return -EINVAL;
-	if (pfn_limit > (TASK_SIZE - base) / PAGE_SIZE)
+	/* Both tests: with base above TASK_SIZE the second would wrap. */
+	if (base >= TASK_SIZE || pfn_limit > (TASK_SIZE - base) / PAGE_SIZE)
 		return -EINVAL;
 	if (pgdir / PAGE_SIZE >= pfn_limit)
 		return -EINVAL;

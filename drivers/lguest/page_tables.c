@@ -47,15 +47,17 @@ static pte_t *spte_page(pgd_t spgd)
 }
 
 /*H:400
- * Each present shadow entry holds a reference to the real page behind
- * it, taken with get_user_pages_fast(): while the Guest can reach the
- * page through our tables, the Launcher's memory cannot be swapped or
- * freed from under it.  Throwing an entry away drops the reference.
+ * Each present shadow entry holds a pin on the real page behind it,
+ * taken with pin_user_pages_fast(): while the Guest can reach the page
+ * through our tables, the Launcher's memory cannot be swapped, moved or
+ * freed from under it.  The pin may last as long as the Guest, so we say
+ * FOLL_LONGTERM, and the kernel first moves the page out of any zone
+ * that must stay movable.  Throwing an entry away drops the pin.
 :*/
 static void release_pte(pte_t *spte)
 {
 	if (pte_present(*spte))
-		put_page(pte_page(*spte));
+		unpin_user_page(pte_page(*spte));
 	*spte = __pte(0);
 }
 
@@ -115,8 +117,9 @@ static pte_t gpte_to_spte(struct lg_cpu *cpu, unsigned long gpte,
 
 	if (!(gpte & _PAGE_DIRTY))
 		flags &= ~_PAGE_RW;
-	if (get_user_pages_fast((unsigned long)cpu->lg->mem_base +
-				gpfn * PAGE_SIZE, 1, FOLL_WRITE, &page) != 1) {
+	if (pin_user_pages_fast((unsigned long)cpu->lg->mem_base +
+				gpfn * PAGE_SIZE, 1, FOLL_WRITE | FOLL_LONGTERM,
+				&page) != 1) {
 		kill_guest(cpu, "cannot get the page behind Guest address %#lx",
 			   gpfn << PAGE_SHIFT);
 		return __pte(0);
@@ -320,9 +323,11 @@ void guest_set_pmd(struct lg_cpu *cpu, unsigned long gpgdir, u32 idx)
 static void flush_user_mappings(struct lg_cpu *cpu)
 {
 	struct lguest *lg = cpu->lg;
-	unsigned int end = lg->kernel_address ? pgd_index(lg->kernel_address)
-					      : switcher_pgd_index();
+	unsigned int end = switcher_pgd_index();
 
+	/* LGUEST_INIT refused a kernel_address at or above the Switcher. */
+	if (lg->kernel_address && pgd_index(lg->kernel_address) < end)
+		end = pgd_index(lg->kernel_address);
 	release_pgd_range(current_spgd(cpu), 0, end);
 }
 

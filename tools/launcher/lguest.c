@@ -467,14 +467,15 @@ static unsigned long setup_pagetables(unsigned long initrd_len,
 {
 	unsigned long pages = guest_limit / PAGE_SIZE, i;
 	unsigned long pte_pages = (pages + PTES_PER_PAGE - 1) / PTES_PER_PAGE;
+	unsigned long need = initrd_len + (pte_pages + 1) * PAGE_SIZE;
 	u32 *pgdir, *ptes;
 
+	/* Checked as Guest addresses, before any pointer is made. */
+	if (need > guest_limit || guest_limit - need < kernel_end)
+		errx(1, "%lu MB of memory is too small: the kernel ends at %lu KB and its page tables and initrd need %lu KB more",
+		     guest_limit >> 20, kernel_end >> 10, need >> 10);
 	pgdir = from_guest_phys(guest_limit - initrd_len - PAGE_SIZE);
 	ptes = (u32 *)pgdir - pte_pages * PTES_PER_PAGE;
-	if (to_guest_phys(ptes) < kernel_end)
-		errx(1, "%lu MB of memory is too small: the kernel ends at %lu KB and its page tables and initrd need %lu KB more",
-		     guest_limit >> 20, kernel_end >> 10,
-		     (initrd_len + (pte_pages + 1) * PAGE_SIZE) >> 10);
 
 	for (i = 0; i < pages; i++)
 		ptes[i] = (i * PAGE_SIZE) | PAGE_PRESENT;
@@ -521,6 +522,12 @@ static void setup_boot_params(const char *cmdline, unsigned long initrd_len)
  * Devices.  Each device the user asked for gets an entry in the device
  * page (the layout is in include/uapi/linux/lguest_launcher.h), some
  * virtqueues, and a struct device here that remembers how to serve them.
+ *
+ * Three kinds of thread touch these: the main thread (the run loop, which
+ * also serves every NOTIFY and every input the Waker reports), a block
+ * device's I/O thread, and the Waker, which is a process of its own and
+ * shares nothing but /dev/lguest and a pipe.  Each field below says who
+ * owns it; nothing is shared without a lock.
 :*/
 struct device;
 
@@ -531,9 +538,13 @@ struct virtqueue {
 	struct lguest_vqconfig config;
 	/* The ring itself, in Guest memory. */
 	struct vring vring;
-	/* The next available entry we have not yet taken. */
+	/*
+	 * The next available entry we have not yet taken, and buffers taken
+	 * but not yet handed back.  Owned by whoever serves the queue: the
+	 * main thread, or a block device's I/O thread, which holds the
+	 * device's ring_lock while it does.
+	 */
 	u16 last_avail_idx;
-	/* Buffers taken but not yet handed back. */
 	unsigned int inflight;
 	/* Called when the Guest kicks this queue. */
 	void (*handle_output)(struct virtqueue *vq);
@@ -568,6 +579,11 @@ struct device {
 	void *priv;
 };
 
+/*
+ * The list is built before the Guest runs and never changes after.
+ * infds and max_infd belong to the main thread: the Waker starts with a
+ * copy and hears of every change through its pipe (watch_fd()).
+ */
 static struct {
 	u8 *page;
 	unsigned int used;
@@ -976,29 +992,46 @@ static void setup_console(void)
  * either an IP address of its own (a point-to-point link between Host
  * and Guest) or joins an existing bridge.
 :*/
+/*
+ * We take everything waiting on the tap while the Guest has buffers for
+ * it: one packet per trip through the Waker would cost a break, a return
+ * to us and a re-entry for each, and a TCP sender waiting on its ACKs
+ * would crawl.  One interrupt at the end covers them all.  We return
+ * false when the Guest's buffers ran out, so we stop watching the tap
+ * until it gives us more.
+ */
 static bool handle_net_input(struct device *dev)
 {
+	struct virtqueue *vq = dev->vq;
 	struct iovec iov[VIRTQUEUE_NUM];
 	unsigned int head, in, out;
+	bool more = true, got = false;
 	ssize_t len;
 
-	head = get_vq_desc(dev->vq, iov, &out, &in);
-	if (head == dev->vq->vring.num)
-		return false;
-	if (out)
-		guest_fault(dev->name, "receive buffer has output descriptors");
-	if (iov_total(iov, in) < sizeof(struct virtio_net_hdr) + 1514)
-		guest_fault(dev->name, "receive buffer of %zu bytes is too small",
-			    iov_total(iov, in));
-	len = readv(dev->fd, iov, in);
-	if (len < 0) {
-		/* Nothing there after all: put the buffer back. */
-		dev->vq->last_avail_idx--;
-		dev->vq->inflight--;
-		return true;
+	for (;;) {
+		head = get_vq_desc(vq, iov, &out, &in);
+		if (head == vq->vring.num) {
+			more = false;
+			break;
+		}
+		if (out)
+			guest_fault(dev->name, "receive buffer has output descriptors");
+		if (iov_total(iov, in) < sizeof(struct virtio_net_hdr) + 1514)
+			guest_fault(dev->name, "receive buffer of %zu bytes is too small",
+				    iov_total(iov, in));
+		len = readv(dev->fd, iov, in);
+		if (len < 0) {
+			/* Nothing more there: put the buffer back. */
+			vq->last_avail_idx--;
+			vq->inflight--;
+			break;
+		}
+		add_used(vq, head, len);
+		got = true;
 	}
-	add_used_and_trigger(dev->vq, head, len);
-	return true;
+	if (got)
+		trigger_irq(vq);
+	return more;
 }
 
 static void handle_net_output(struct virtqueue *vq)

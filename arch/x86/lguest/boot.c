@@ -172,11 +172,13 @@ PV_CALLEE_SAVE_REGS_THUNK(lguest_irq_enable);
  * nothing left to wake us.  A tickless kernel with nothing else to do
  * has no timer armed, so we slept until someone typed a key.
  *
- * lguest once did exactly that, and it hid well: the window is two
- * instructions wide, and an exit has to land in it while an interrupt is
- * waiting, so one machine ran its tests clean while another hung a
- * 4 MiB sync three times out of three.  A key typed on the console
- * every so often "fixed" it, which was the clue.
+ * This lguest did exactly that for a while, and the race hid well.  The
+ * window is two instructions wide, and under QEMU's software emulation,
+ * where we are tested, an interrupt only ever arrives between blocks of
+ * translated code: the store and the trap sit in one block, so the
+ * window is never hit there.  On a real processor, or an emulator that
+ * takes interrupts between instructions, it is hit now and then, and
+ * each time costs a sleep until the next timer or keystroke.
  *
  * Real processors solve it with "sti; hlt", where the interrupt cannot
  * come between the two.  We solve it the same way: we halt with

@@ -140,7 +140,11 @@ static void copy_in_guest_info(struct lg_cpu *cpu, struct lguest_pages *pages)
  * page tables are loaded; SMEP and SMAP would stop the Guest's ring-1
  * kernel touching its own user pages; UMIP would fault instructions it
  * may use.  And SYSENTER would take the Guest's userspace straight into
- * the Host's kernel: with SYSENTER_CS zero it faults instead.  The
+ * the Host's kernel: with SYSENTER_CS zero it faults instead.  A Launcher
+ * with an LDT of its own (modify_ldt) leaves LDTR pointing at a Host
+ * address, where the Guest could map descriptors of its choosing and use
+ * them with a selector that names the LDT: we load a null LDT for the
+ * Guest and put the Launcher's back afterwards.  The
  * kernel's CR4 helpers refuse to clear pinned bits, so we write CR4
  * ourselves, with interrupts off, and put it back before anything runs.
 :*/
@@ -152,10 +156,27 @@ static void raw_write_cr4(unsigned long val)
 	asm volatile("mov %0, %%cr4" : : "r"(val) : "memory");
 }
 
+static unsigned short clear_ldt(void)
+{
+	unsigned short ldt;
+
+	asm volatile("sldt %0" : "=r"(ldt));
+	if (ldt)
+		asm volatile("lldt %w0" : : "q"(0));
+	return ldt;
+}
+
+static void restore_ldt(unsigned short ldt)
+{
+	if (ldt)
+		asm volatile("lldt %w0" : : "q"(ldt));
+}
+
 static void run_guest_once(struct lg_cpu *cpu, struct lguest_pages *pages)
 {
 	unsigned long cr4 = __read_cr4(), clobber_a, clobber_b;
 	bool sep = boot_cpu_has(X86_FEATURE_SEP);
+	unsigned short ldt = clear_ldt();
 
 	if (sep)
 		wrmsr(MSR_IA32_SYSENTER_CS, 0, 0);
@@ -176,6 +197,7 @@ static void run_guest_once(struct lg_cpu *cpu, struct lguest_pages *pages)
 		raw_write_cr4(cr4);
 	if (sep)
 		wrmsr(MSR_IA32_SYSENTER_CS, __KERNEL_CS, 0);
+	restore_ldt(ldt);
 }
 
 /*H:540

@@ -203,8 +203,7 @@ deliver_to_host:
 	.long	9999f
 	.text
 9999:
-	.if (\vec == 8) || ((\vec >= 10) && (\vec <= 14)) || (\vec == 17) || \
-	    (\vec == 21) || (\vec == 29) || (\vec == 30)
+	.if LGUEST_VECTOR_HAS_ERRCODE(\vec)
 	.else
 	pushl	$0
 	.endif

@@ -16,6 +16,17 @@
 /* The Guest's kernel runs in ring 1, and its selectors say so. */
 #define GUEST_PL		1
 
+/*
+ * The vectors for which the processor pushes an error code: double
+ * fault, invalid TSS, segment not present, stack fault, general
+ * protection, page fault, alignment check, control protection, VMM
+ * communication and security.  One definition, written so that both the
+ * Switcher's stubs (in assembler) and the Host's C can use it.
+ */
+#define LGUEST_VECTOR_HAS_ERRCODE(v)					\
+	((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 ||		\
+	 (v) == 21 || (v) == 29 || (v) == 30)
+
 #ifndef __ASSEMBLY__
 #include <asm/desc.h>
 

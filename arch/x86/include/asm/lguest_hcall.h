@@ -16,6 +16,7 @@
 #define LHCALL_SET_STACK	7
 #define LHCALL_TS		8
 #define LHCALL_SET_CLOCKEVENT	9
+/* HALT turns interrupts on and sleeps until one comes, in one step. */
 #define LHCALL_HALT		10
 #define LHCALL_SET_PTE		14
 #define LHCALL_SET_PMD		15

@@ -83,6 +83,8 @@ int main(void)
 	       initialize(fd, (unsigned long)mem, 0, 0), EINVAL);
 	expect("LHREQ_INITIALIZE reaching into the kernel",
 	       initialize(fd, (unsigned long)mem, 0x100000, 0), EINVAL);
+	expect("LHREQ_INITIALIZE with its base in the kernel",
+	       initialize(fd, 0xF0000000UL, 1, 0), EINVAL);
 	expect("LHREQ_INITIALIZE with the page directory outside memory",
 	       initialize(fd, (unsigned long)mem, GUEST_PAGES,
 			  GUEST_PAGES * PAGE_SIZE), EINVAL);

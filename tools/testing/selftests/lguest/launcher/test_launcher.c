@@ -684,6 +684,16 @@ static void guest_rewrites_entry(void)
 	       "device page: a Guest rewriting num_vq and feature_len moves nothing we read");
 }
 
+/*
+ * An initrd that leaves room for the page directory but not for the page
+ * tables below it: they would land below Guest memory.
+ */
+static void tables_below_memory(void *arg)
+{
+	fresh_guest();
+	setup_pagetables(guest_limit - 2 * PAGE_SIZE, 0);
+}
+
 static void overflow_page(void *arg)
 {
 	u8 conf[200] = { 0 };
@@ -787,6 +797,8 @@ int main(void)
 	device_page_layout();
 	accepted_features();
 	guest_rewrites_entry();
+	expect("page tables that would fall below Guest memory are refused",
+	       tables_below_memory, NULL, 1, "is too small");
 	expect("device page: entries that overrun the page are refused",
 	       overflow_page, NULL, 1, "too many devices for the device page");
 	expect("notify: a status change for no device stops the Guest",

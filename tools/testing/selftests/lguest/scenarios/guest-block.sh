@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 300
+# timeout: 900
 # The lguest bus and its block device: the Guest's root is the ext2 disk
 # image, what the Guest writes is on the disk when it is gone (checked by
 # the Host with e2fsck and debugfs), two --block files are vda and vdb in
@@ -7,7 +7,7 @@
 . ./lib.sh
 
 insmod /lg.ko
-GUEST_TIMEOUT=150
+GUEST_TIMEOUT=60
 cp /guest.img /tmp/root.img
 
 run_guest root \

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 300
+# timeout: 600
 # The edges where data used to get lost: a disk bigger than 4 GiB (the
 # Launcher's file offsets are 64 bits), a write past a disk's end, a disk
 # file cut shorter while the Guest runs, and a console flooded with input
@@ -7,12 +7,12 @@
 . ./lib.sh
 
 insmod /lg.ko
-GUEST_TIMEOUT=90
+GUEST_TIMEOUT=60
 
-# wait_for_guest FILE PATTERN: until the Guest says it, or 60 seconds.
+# wait_for_guest FILE PATTERN: until the Guest says it, or it ends, or
+# we run out of patience (lib.sh).
 wait_for_guest() {
-	local i
-	for i in $(seq 300); do
+	while still_patient; do
 		grep -q "$2" "$1" 2>/dev/null && return 0
 		kill -0 $guest_pid 2>/dev/null || return 1
 		sleep 0.2
@@ -76,7 +76,7 @@ if wait_for_guest "$guest_out" 'init is running'; then
 	(yes 'flooding the console with lines nobody reads' >&3) 2>/dev/null &
 	flooder=$!
 	sleep 4
-	waker=$(pgrep -P $guest_pid | head -n 1)
+	waker=$(children $guest_pid | head -n 1)
 	ticks=$(awk '{ print $14 + $15 }' /proc/$waker/stat 2>/dev/null)
 	wait_for_guest "$guest_out" FLOOD-SURVIVED
 	wait_for_guest /dev/null never

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 300
+# timeout: 900
 # The Guest's network card, on a tap device in the Host: pings both ways,
 # and a 4 MiB TCP transfer from the Guest whose checksum the Host checks;
 # then the same card joined to a bridge.  The Host has no other network,
@@ -7,7 +7,7 @@
 . ./lib.sh
 
 insmod /lg.ko
-GUEST_TIMEOUT=150
+GUEST_TIMEOUT=60
 yes lguest-net | head -c 4194304 > /tmp/expect.bin
 
 # busybox nc -l stops when its own input ends: a listener here reads a

@@ -6,7 +6,7 @@
 . ./lib.sh
 
 insmod /lg.ko
-GUEST_TIMEOUT=150
+GUEST_TIMEOUT=60
 run_guest first 'echo FIRST:$((40 + 2)); poweroff -f' \
 	64 /vmlinux --initrd=/guest-initrd.cpio rdinit=/init &
 first=$!

@@ -29,6 +29,7 @@ guest_ok timer 'timer: ten ticks arrived'
 guest_ok halt-pending 'the tick waiting at HALT was delivered'
 guest_ok fault 'fault: the page fault at 0x40000000 reached'
 guest_ok ring 'ring: a queued NOTIFY ran at the next trap'
+guest_ok soft-int 'int .14 from ring 1 became a general protection fault'
 
 exits=$(cat /sys/kernel/debug/lguest/exits)
 check "the Host counts Guest exits in debugfs ($exits so far)" [ "$exits" -gt 0 ]
@@ -62,6 +63,7 @@ guest_killed bad-stack 'bad stack segment 0x68'
 guest_killed bad-idt 'IDT entry 14 points at bad address'
 guest_killed bad-switcher 'would cover the Switcher'
 guest_killed bad-pfn 'beyond Guest memory'
+guest_killed bad-kernel-address "kernel_address 0xffc00000 is in the Switcher's space"
 
 # After all that, a Guest still runs and the Host is unharmed.
 guest_ok hello 'Hello from a tiny lguest Guest'
