@@ -46,6 +46,12 @@ struct lg_cpu_arch {
 
 struct lguest;
 
+/*
+ * Who touches an lg_cpu: the run loop, in the Launcher's thread inside
+ * read(), owns all of it except irqs_pending, break_out, kicked and the
+ * timer, which other threads and the timer's interrupt write too; each
+ * of those says how it is shared.
+ */
 struct lg_cpu {
 	struct lguest *lg;
 	/* The Launcher's thread that runs this CPU. */
@@ -74,14 +80,15 @@ struct lg_cpu {
 	/* The next slot of the asynchronous hypercall ring to look at. */
 	unsigned int next_hcall;
 
-	/* Virtual interrupts waiting to be delivered. */
-	DECLARE_BITMAP(irqs_pending, LGUEST_IRQS);
 	/* The Guest asked to sleep until an interrupt comes. */
 	bool halted;
 	/* The Guest wants the processor's "task switched" flag set. */
 	bool ts;
 	/* A NOTIFY the Launcher has yet to hear about. */
 	unsigned long pending_notify;
+
+	/* Virtual interrupts waiting to be delivered: atomic bit ops only. */
+	DECLARE_BITMAP(irqs_pending, LGUEST_IRQS);
 
 	/*
 	 * The Launcher's Waker wants us out; it waits on break_wq.  Written
@@ -97,7 +104,7 @@ struct lg_cpu {
 	 */
 	bool kicked;
 
-	/* The Guest's clock event. */
+	/* The Guest's clock event: its callback only calls set_interrupt(). */
 	struct hrtimer hrt;
 
 	struct lg_cpu_arch arch;
