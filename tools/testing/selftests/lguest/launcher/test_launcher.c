@@ -653,35 +653,26 @@ static void accepted_features(void)
  * entry's num_vq and feature_len must not move where we look for the
  * accepted bits, nor make a reset wipe past the entry.
  */
-static void guest_rewrites_entry(void)
+static void guest_rewrites_entry(void *arg)
 {
 	struct device *dev, *next;
 	bool ok;
-	pid_t pid;
-	int status;
 
-	pid = fork();
-	if (pid == 0) {
-		fresh_guest();
-		dev = new_device("blk", VIRTIO_ID_BLOCK);
-		add_virtqueue(dev, NULL);
-		add_feature(dev, VIRTIO_F_NOTIFY_ON_EMPTY);
-		next = new_device("rng", VIRTIO_ID_RNG);
-		feature_bits(dev)[dev->feature_len +
-				  VIRTIO_F_NOTIFY_ON_EMPTY / 8] =
-			1 << (VIRTIO_F_NOTIFY_ON_EMPTY % 8);
-		dev->desc->num_vq = 200;
-		dev->desc->feature_len = 255;
-		ok = guest_accepted(dev, VIRTIO_F_NOTIFY_ON_EMPTY);
-		dev->desc->status = 0;
-		status_changed(dev);
-		ok = ok && !guest_accepted(dev, VIRTIO_F_NOTIFY_ON_EMPTY) &&
-			next->desc->type == VIRTIO_ID_RNG;
-		exit(ok ? 0 : 1);
-	}
-	waitpid(pid, &status, 0);
-	result(WIFEXITED(status) && !WEXITSTATUS(status),
-	       "device page: a Guest rewriting num_vq and feature_len moves nothing we read");
+	fresh_guest();
+	dev = new_device("blk", VIRTIO_ID_BLOCK);
+	add_virtqueue(dev, NULL);
+	add_feature(dev, VIRTIO_F_NOTIFY_ON_EMPTY);
+	next = new_device("rng", VIRTIO_ID_RNG);
+	feature_bits(dev)[dev->feature_len + VIRTIO_F_NOTIFY_ON_EMPTY / 8] =
+		1 << (VIRTIO_F_NOTIFY_ON_EMPTY % 8);
+	dev->desc->num_vq = 200;
+	dev->desc->feature_len = 255;
+	ok = guest_accepted(dev, VIRTIO_F_NOTIFY_ON_EMPTY);
+	dev->desc->status = 0;
+	status_changed(dev);
+	ok = ok && !guest_accepted(dev, VIRTIO_F_NOTIFY_ON_EMPTY) &&
+		next->desc->type == VIRTIO_ID_RNG;
+	exit(ok ? 0 : 1);
 }
 
 /*
@@ -796,7 +787,8 @@ int main(void)
 	rings();
 	device_page_layout();
 	accepted_features();
-	guest_rewrites_entry();
+	expect("device page: a Guest rewriting num_vq and feature_len moves nothing we read",
+	       guest_rewrites_entry, NULL, 0, NULL);
 	expect("page tables that would fall below Guest memory are refused",
 	       tables_below_memory, NULL, 1, "is too small");
 	expect("device page: entries that overrun the page are refused",
