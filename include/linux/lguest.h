@@ -4,11 +4,9 @@
 
 #ifndef __ASSEMBLY__
 #include <linux/time64.h>
+#include <linux/lguest_launcher.h>
 #include <asm/irq.h>
 #include <asm/lguest_hcall.h>
-
-/* The Guest sees at most this many interrupt lines. */
-#define LGUEST_IRQS 32
 
 /*G:032
  * The Guest and the Host share one page of state, struct lguest_data.  The

@@ -1611,9 +1611,9 @@ static _Noreturn void run_guest(void)
  * passes whatever follows to the kernel untouched.
 :*/
 static const char usage_text[] =
-"Usage: lguest [--verbose] [--tunnet=(<ipaddr>|bridge:<bridgename>)]\n"
+"Usage: lguest [-v|--verbose] [--tunnet=(<ipaddr>|bridge:<bridgename>)]\n"
 "              [--block=<filename>] [--initrd=<filename>] [--rng]\n"
-"              <mem-in-mb> <vmlinux|bzImage> [kernel args...]\n";
+"              <mem-in-mb> <vmlinux|bzImage> [--] [kernel args...]\n";
 
 static const char help_text[] =
 "Run a Linux kernel built with CONFIG_LGUEST_GUEST as an lguest Guest.\n"
@@ -1622,14 +1622,16 @@ static const char help_text[] =
 "  <mem-in-mb>           Guest RAM in megabytes (16 to 2048)\n"
 "  <vmlinux|bzImage>     an i386 kernel: ELF vmlinux or gzip bzImage\n"
 "  [kernel args...]      the Guest's command line; console=hvc0 is\n"
-"                        added unless a console= is given\n"
+"                        added unless a console= is given.  Arguments\n"
+"                        that start with - go after --, which passes\n"
+"                        everything behind it to the kernel untouched\n"
 "  --block=<filename>    a virtio disk on this file (vda, vdb, ... in order)\n"
 "  --initrd=<filename>   an initial ramdisk for the Guest\n"
 "  --tunnet=<ipaddr>     a virtio network card on a new tap device with\n"
 "                        this Host-side IPv4 address\n"
 "  --tunnet=bridge:<br>  the same, with the tap added to bridge <br>\n"
 "  --rng                 a virtio entropy source fed from /dev/urandom\n"
-"  --verbose             say what the Launcher is doing, on stderr\n"
+"  -v, --verbose         say what the Launcher is doing, on stderr\n"
 "  --help                this text\n"
 "\n"
 "The Guest's console is this terminal, in raw mode; three ^C within a\n"
@@ -1693,6 +1695,24 @@ static void build_cmdline(char *buf, char *args[], int num)
 		strcat(buf, num ? " console=hvc0" : "console=hvc0");
 }
 
+/*
+ * Each virtqueue gets an interrupt line of its own, and the Guest has
+ * LGUEST_IRQS of them, line 0 being its timer.  A queue past the last
+ * line would be refused by the Guest's driver, and the user would just
+ * see a device missing (the console, which is set up last), so we count
+ * before we build anything.
+ */
+static void check_device_count(unsigned int blocks, unsigned int nets,
+			       bool rng)
+{
+	unsigned int lines = 2 + blocks + 2 * nets + rng;
+
+	if (lines > LGUEST_IRQS - 1)
+		errx(1, "too many devices: the console, %u disks, %u network cards%s need %u interrupt lines and the Guest has %u",
+		     blocks, nets, rng ? " and the rng" : "", lines,
+		     LGUEST_IRQS - 1);
+}
+
 static int open_lguest(void)
 {
 	int fd = open("/dev/lguest", O_RDWR);
@@ -1743,7 +1763,7 @@ int main(int argc, char *argv[])
 
 	main_args = argv;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
 		switch (c) {
 		case 'v':
 			verbose = true;
@@ -1772,6 +1792,7 @@ int main(int argc, char *argv[])
 	}
 	if (argc - optind < 2)
 		usage("need a memory size and a kernel");
+	check_device_count(blocks.num, nets.num, rng);
 
 	map_guest_memory(parse_mem(argv[optind]));
 	devices.page = get_pages(1);

@@ -50,6 +50,13 @@ struct lguest_vqconfig {
 /* Rings live at page-aligned addresses. */
 #define LGUEST_VRING_ALIGN	4096
 
+/*
+ * The Guest has this many interrupt lines: LHREQ_IRQ takes 0 up to one
+ * less.  Line 0 is the Guest's timer; the Launcher gives each virtqueue
+ * one of the rest.
+ */
+#define LGUEST_IRQS		32
+
 /*L:010
  * The Launcher talks to the Host by writing requests to /dev/lguest.  Each
  * write is an array of unsigned longs; the first says which request it is.

@@ -58,6 +58,11 @@ expect "kernel not ELF nor bzImage" 1 'not an ELF vmlinux nor a bzImage' 64 "$wo
 expect "kernel for the wrong machine" 1 'not an i386 kernel \(ELF class 1, machine 62\)' 64 "$work/x86_64"
 expect "initrd missing" 1 'cannot read initrd /nonexistent/initrd' --initrd=/nonexistent/initrd 64 "$kernel"
 expect "memory too small for kernel and initrd, with sizes" 1 '40960 KB initrd above a 1024 KB kernel needs more than 32 MB' --initrd="$work/big-initrd" 32 "$kernel"
+disks=()
+for i in $(seq 30); do disks+=(--block="$work/garbage"); done
+expect "more devices than interrupt lines: refused, with the limit" 1 'too many devices: the console, 30 disks, 0 network cards need 32 interrupt lines and the Guest has 31' "${disks[@]}" 64 "$kernel"
+expect "-v is --verbose" 1 'cannot read kernel /nonexistent/vmlinux' -v 64 /nonexistent/vmlinux
+expect "--help says where kernel arguments starting with - go" 0 'start with - go after --' --help
 expect "block file missing" 1 '^lguest: --block=/nonexistent/disk: No such file' --block=/nonexistent/disk 64 "$kernel"
 expect "bridge that does not exist" 1 'no such bridge|/dev/net/tun' --tunnet=bridge:nosuchbr0 64 "$kernel"
 expect "tunnet address that is not one" 1 'not an IPv4 address|/dev/net/tun' --tunnet=banana 64 "$kernel"
