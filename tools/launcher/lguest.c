@@ -1073,18 +1073,106 @@ static int open_tap(char *ifname)
 	return fd;
 }
 
-static void set_ip_and_up(int sock, const char *ifname, const char *ip)
+/*
+ * --tunnet=IP[/PREFIX][,mac=XX:XX:XX:XX:XX:XX] or
+ * --tunnet=bridge:NAME[,mac=...], read whole before anything is made, so
+ * a mistake costs no tap device.  Without a mac= the card's address is
+ * locally administered and built from our process id and the card's
+ * number: different for every card of every Guest on this Host, and the
+ * same after the Guest reboots (we re-execute in the same process).
+ */
+struct tunnet {
+	const char *arg;
+	char where[64];
+	bool bridge;
+	struct in_addr ip;
+	unsigned int prefix;
+	u8 mac[6];
+};
+
+static void parse_mac(const char *arg, const char *s, u8 mac[6])
+{
+	unsigned int b[6], i;
+	char end;
+
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+		   &b[4], &b[5], &end) != 6 || strlen(s) != 17)
+		errx(1, "--tunnet=%s: mac=%s is not six hex bytes like 02:00:4c:47:00:01",
+		     arg, s);
+	if (b[0] & 1)
+		errx(1, "--tunnet=%s: mac=%s is a multicast address", arg, s);
+	for (i = 0; i < 6; i++)
+		mac[i] = b[i];
+}
+
+static void parse_ip(struct tunnet *t)
+{
+	char *slash = strchr(t->where, '/'), *end;
+
+	if (slash) {
+		*slash = '\0';
+		errno = 0;
+		t->prefix = strtoul(slash + 1, &end, 10);
+		if (errno || end == slash + 1 || *end || t->prefix < 1 ||
+		    t->prefix > 32)
+			errx(1, "--tunnet=%s: /%s is not a prefix length from 1 to 32",
+			     t->arg, slash + 1);
+	}
+	if (inet_pton(AF_INET, t->where, &t->ip) != 1)
+		errx(1, "--tunnet=%s: %s is not an IPv4 address", t->arg,
+		     t->where);
+}
+
+static void parse_tunnet(const char *arg, unsigned int card, struct tunnet *t)
+{
+	const char *comma = strchr(arg, ',');
+	size_t len = comma ? (size_t)(comma - arg) : strlen(arg);
+	pid_t pid = getpid();
+
+	memset(t, 0, sizeof(*t));
+	t->arg = arg;
+	if (len >= sizeof(t->where))
+		errx(1, "--tunnet=%s: too long", arg);
+	memcpy(t->where, arg, len);
+	t->mac[0] = 0x02;
+	t->mac[1] = 0x4c;
+	t->mac[2] = pid >> 16;
+	t->mac[3] = pid >> 8;
+	t->mac[4] = pid;
+	t->mac[5] = card;
+	if (comma && !strncmp(comma + 1, "mac=", 4))
+		parse_mac(arg, comma + 5, t->mac);
+	else if (comma)
+		errx(1, "--tunnet=%s: unknown option %s (only mac=)", arg,
+		     comma + 1);
+	if (!strncmp(t->where, "bridge:", 7)) {
+		t->bridge = true;
+		memmove(t->where, t->where + 7, strlen(t->where + 7) + 1);
+		if (!t->where[0] || strlen(t->where) >= IFNAMSIZ)
+			errx(1, "--tunnet=%s: not a bridge name", arg);
+	} else {
+		parse_ip(t);
+	}
+}
+
+static void set_ip_and_up(int sock, const char *ifname, const struct tunnet *t)
 {
 	struct ifreq ifr = { 0 };
 	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
 
 	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname);
-	if (ip) {
+	if (!t->bridge) {
 		sin->sin_family = AF_INET;
-		if (inet_pton(AF_INET, ip, &sin->sin_addr) != 1)
-			errx(1, "--tunnet=%s: not an IPv4 address", ip);
+		sin->sin_addr = t->ip;
 		if (ioctl(sock, SIOCSIFADDR, &ifr) != 0)
-			err(1, "--tunnet: setting address %s on %s", ip, ifname);
+			err(1, "--tunnet: setting address %s on %s", t->where,
+			    ifname);
+	}
+	if (!t->bridge && t->prefix) {
+		sin->sin_addr.s_addr = htonl(~0U << (32 - t->prefix));
+		if (ioctl(sock, SIOCSIFNETMASK, &ifr) != 0)
+			err(1, "--tunnet: setting prefix /%u on %s", t->prefix,
+			    ifname);
 	}
 	if (ioctl(sock, SIOCGIFFLAGS, &ifr) != 0)
 		err(1, "--tunnet: reading flags of %s", ifname);
@@ -1098,9 +1186,9 @@ static void add_to_bridge(int sock, const char *ifname, const char *bridge)
 	struct ifreq ifr = { 0 };
 	unsigned int index = if_nametoindex(ifname);
 
-	if (strlen(bridge) >= IFNAMSIZ || !if_nametoindex(bridge))
+	if (!if_nametoindex(bridge))
 		errx(1, "--tunnet=bridge:%s: no such bridge", bridge);
-	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", bridge);
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%.*s", IFNAMSIZ - 1, bridge);
 	ifr.ifr_ifindex = index;
 	if (ioctl(sock, SIOCBRADDIF, &ifr) != 0)
 		err(1, "--tunnet=bridge:%s: cannot add %s to it", bridge, ifname);
@@ -1110,11 +1198,12 @@ static void setup_tun_net(const char *arg)
 {
 	static unsigned int count;
 	struct device *dev;
+	struct tunnet t;
 	char ifname[IFNAMSIZ], name[32];
-	u8 mac[6] = { 0x02, 0x00, 0x4c, 0x47, 0x00, 0x00 };
 	int sock;
 
-	snprintf(name, sizeof(name), "net%u", count);
+	parse_tunnet(arg, count, &t);
+	snprintf(name, sizeof(name), "net%u", count++);
 	dev = new_device(name, VIRTIO_ID_NET);
 	dev->fd = open_tap(ifname);
 	dev->handle_input = handle_net_input;
@@ -1124,18 +1213,13 @@ static void setup_tun_net(const char *arg)
 	sock = socket(AF_INET, SOCK_DGRAM, IPPROTO_IP);
 	if (sock < 0)
 		err(1, "--tunnet: socket");
-	if (!strncmp(arg, "bridge:", 7)) {
-		add_to_bridge(sock, ifname, arg + 7);
-		set_ip_and_up(sock, ifname, NULL);
-	} else {
-		set_ip_and_up(sock, ifname, arg);
-	}
+	if (t.bridge)
+		add_to_bridge(sock, ifname, t.where);
+	set_ip_and_up(sock, ifname, &t);
 	close(sock);
 
-	/* A locally administered MAC, different for each card. */
-	mac[5] = count++;
 	add_feature(dev, VIRTIO_NET_F_MAC);
-	set_config(dev, mac, sizeof(mac));
+	set_config(dev, t.mac, sizeof(t.mac));
 	watch_fd(dev->fd, true);
 	note("%s: tap %s, %s\n", dev->name, ifname, arg);
 }
@@ -1611,7 +1695,8 @@ static _Noreturn void run_guest(void)
  * passes whatever follows to the kernel untouched.
 :*/
 static const char usage_text[] =
-"Usage: lguest [-v|--verbose] [--tunnet=(<ipaddr>|bridge:<bridgename>)]\n"
+"Usage: lguest [-v|--verbose]\n"
+"              [--tunnet=(<ipaddr>[/<prefix>]|bridge:<bridgename>)[,mac=<mac>]]\n"
 "              [--block=<filename>] [--initrd=<filename>] [--rng]\n"
 "              <mem-in-mb> <vmlinux|bzImage> [--] [kernel args...]\n";
 
@@ -1627,9 +1712,13 @@ static const char help_text[] =
 "                        everything behind it to the kernel untouched\n"
 "  --block=<filename>    a virtio disk on this file (vda, vdb, ... in order)\n"
 "  --initrd=<filename>   an initial ramdisk for the Guest\n"
-"  --tunnet=<ipaddr>     a virtio network card on a new tap device with\n"
-"                        this Host-side IPv4 address\n"
+"  --tunnet=<ipaddr>[/<prefix>]\n"
+"                        a virtio network card on a new tap device with\n"
+"                        this Host-side IPv4 address (and prefix length;\n"
+"                        without one the address's class decides)\n"
 "  --tunnet=bridge:<br>  the same, with the tap added to bridge <br>\n"
+"  ...,mac=<mac>         the card's MAC, as 02:00:4c:47:00:01; without it\n"
+"                        each card gets a local one, unique on this Host\n"
 "  --rng                 a virtio entropy source fed from /dev/urandom\n"
 "  -v, --verbose         say what the Launcher is doing, on stderr\n"
 "  --help                this text\n"
@@ -1793,6 +1882,11 @@ int main(int argc, char *argv[])
 	if (argc - optind < 2)
 		usage("need a memory size and a kernel");
 	check_device_count(blocks.num, nets.num, rng);
+	for (i = 0; i < nets.num; i++) {
+		struct tunnet t;
+
+		parse_tunnet(nets.items[i], i, &t);
+	}
 
 	map_guest_memory(parse_mem(argv[optind]));
 	devices.page = get_pages(1);

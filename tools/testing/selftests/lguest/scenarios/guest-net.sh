@@ -83,6 +83,45 @@ check "bridge: the Guest powers off ($guest_rc)" [ "$guest_rc" = 0 ]
 check_grep "bridge: the Guest pings the Host through br0" "$guest_out" \
 	'^BRIDGE-PING-OK'
 
+# Two Guests on one bridge: each card has a MAC of its own (the Launchers
+# used to number every Guest's first card the same), so they reach each
+# other.  Each Guest says its MAC and whether it pinged the other.
+peer_cmds() {	# peer_cmds MY-IP PEER-IP
+	echo "ip addr add $1/16 dev eth0; ip link set eth0 up; echo MAC:\$(cat /sys/class/net/eth0/address); for i in 1 2 3 4 5 6 7 8 9 10; do ping -c 1 -W 1 $2 > /dev/null && echo PEER-PING-OK && break; done; sleep 3; poweroff -f"
+}
+run_guest peer-a "$(peer_cmds 169.254.2.3 169.254.2.4)" \
+	64 /vmlinux --initrd=/guest-initrd.cpio --tunnet=bridge:br0 rdinit=/init &
+peer_a=$!
+run_guest peer-b "$(peer_cmds 169.254.2.4 169.254.2.3)" \
+	64 /vmlinux --initrd=/guest-initrd.cpio --tunnet=bridge:br0 rdinit=/init
+wait $peer_a
+mac_a=$(tr -d '\r' < /tmp/peer-a.out | sed -n 's/^MAC://p')
+mac_b=$(tr -d '\r' < /tmp/peer-b.out | sed -n 's/^MAC://p')
+check "two Guests on one bridge have different MACs ($mac_a, $mac_b)" \
+	[ -n "$mac_a" -a -n "$mac_b" -a "$mac_a" != "$mac_b" ]
+check_grep "the first Guest pings the second through br0" /tmp/peer-a.out \
+	'^PEER-PING-OK'
+check_grep "the second Guest pings the first through br0" /tmp/peer-b.out \
+	'^PEER-PING-OK'
+
+# A MAC and a prefix of the user's choosing: the Guest sees the MAC, the
+# Host's side of the tap the /24.
+rm -f /tmp/chosen.host
+(for i in $(seq 100); do
+	ip -o -4 addr show | grep -q '169.254.5.1/24' &&
+		echo HOST-PREFIX-OK > /tmp/chosen.host && break
+	sleep 0.3
+done) &
+watcher=$!
+run_guest chosen 'echo MAC:$(cat /sys/class/net/eth0/address); sleep 2; poweroff -f' \
+	64 /vmlinux --initrd=/guest-initrd.cpio \
+	--tunnet=169.254.5.1/24,mac=02:11:22:33:44:55 rdinit=/init
+wait $watcher
+check_grep "mac=: the Guest's card has the MAC asked for" "$guest_out" \
+	'^MAC:02:11:22:33:44:55'
+check "/24: the Host's side of the tap has the prefix asked for" \
+	test -s /tmp/chosen.host
+
 lguest 64 /vmlinux --tunnet=bridge:nosuchbridge > /tmp/nobr.out 2>&1 < /dev/null
 rc=$?
 check "a bridge that does not exist: exit 1 before the Guest starts ($rc)" \
