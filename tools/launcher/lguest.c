@@ -1233,12 +1233,13 @@ static void setup_tun_net(const char *arg)
  * Guest bug, and we never let it grow the file.
 :*/
 /*
- * Who owns what: fd and len are set before the Guest runs and only read
+ * Who owns what: fd, ro and len are set before the Guest runs and only read
  * after; the main thread writes kick[1], the I/O thread reads kick[0];
  * the ring itself belongs to whoever holds the device's ring_lock.
  */
 struct vblk_info {
 	int fd;
+	bool ro;
 	u64 len;
 	int kick[2];
 	pthread_t thread;
@@ -1297,6 +1298,10 @@ static void blk_request(struct virtqueue *vq, unsigned int head,
 		len = r > 0 ? r : 0;
 		break;
 	case VIRTIO_BLK_T_OUT:
+		if (vblk->ro) {
+			status = VIRTIO_BLK_S_IOERR;
+			break;
+		}
 		datalen = iov_total(iov, out);
 		if (hdr.sector > vblk->len / 512 ||
 		    datalen > vblk->len - off)
@@ -1364,18 +1369,30 @@ static void blk_ready(struct device *dev)
 		errx(1, "%s: cannot start the I/O thread", dev->name);
 }
 
-static void setup_block_file(const char *filename)
+/*
+ * --block=FILE,ro opens the file read only and tells the Guest so
+ * (VIRTIO_BLK_F_RO): its driver then refuses writes itself, and should
+ * one come anyway we fail it.  Two Guests can share such a disk, or it
+ * can live on read-only media.
+ */
+static void setup_block_file(const char *arg)
 {
 	struct virtio_blk_config conf = { 0 };
 	struct vblk_info *vblk = calloc(1, sizeof(*vblk));
+	size_t len = strlen(arg);
 	struct device *dev;
-	char name[32];
+	char name[32], *filename;
 	struct stat st;
 
 	snprintf(name, sizeof(name), "block vd%c", 'a' + devices.block_count++);
-	if (!vblk)
-		err(1, "%s", filename);
-	vblk->fd = open(filename, O_RDWR | O_LARGEFILE);
+	filename = strdup(arg);
+	if (!vblk || !filename)
+		err(1, "%s", arg);
+	if (len > 3 && !strcmp(arg + len - 3, ",ro")) {
+		vblk->ro = true;
+		filename[len - 3] = '\0';
+	}
+	vblk->fd = open(filename, (vblk->ro ? O_RDONLY : O_RDWR) | O_LARGEFILE);
 	if (vblk->fd < 0 || fstat(vblk->fd, &st) < 0)
 		err(1, "--block=%s", filename);
 	if (S_ISBLK(st.st_mode)) {
@@ -1395,10 +1412,13 @@ static void setup_block_file(const char *filename)
 	dev->ready = blk_ready;
 	add_virtqueue(dev, blk_kick);
 	add_feature(dev, VIRTIO_BLK_F_FLUSH);
+	if (vblk->ro)
+		add_feature(dev, VIRTIO_BLK_F_RO);
 	conf.capacity = vblk->len / 512;
 	set_config(dev, &conf, sizeof(conf.capacity));
-	note("%s: %s, %llu sectors\n", name, filename,
-	     (unsigned long long)conf.capacity);
+	note("%s: %s, %llu sectors%s\n", name, filename,
+	     (unsigned long long)conf.capacity, vblk->ro ? ", read only" : "");
+	free(filename);
 }
 
 /*L:370
@@ -1697,7 +1717,7 @@ static _Noreturn void run_guest(void)
 static const char usage_text[] =
 "Usage: lguest [-v|--verbose]\n"
 "              [--tunnet=(<ipaddr>[/<prefix>]|bridge:<bridgename>)[,mac=<mac>]]\n"
-"              [--block=<filename>] [--initrd=<filename>] [--rng]\n"
+"              [--block=<filename>[,ro]] [--initrd=<filename>] [--rng]\n"
 "              <mem-in-mb> <vmlinux|bzImage> [--] [kernel args...]\n";
 
 static const char help_text[] =
@@ -1710,7 +1730,10 @@ static const char help_text[] =
 "                        added unless a console= is given.  Arguments\n"
 "                        that start with - go after --, which passes\n"
 "                        everything behind it to the kernel untouched\n"
-"  --block=<filename>    a virtio disk on this file (vda, vdb, ... in order)\n"
+"  --block=<filename>[,ro]\n"
+"                        a virtio disk on this file (vda, vdb, ... in\n"
+"                        order); with ,ro the file is opened read only\n"
+"                        and the Guest sees a read-only disk\n"
 "  --initrd=<filename>   an initial ramdisk for the Guest\n"
 "  --tunnet=<ipaddr>[/<prefix>]\n"
 "                        a virtio network card on a new tap device with\n"

@@ -67,6 +67,7 @@ expect "tunnet prefix out of range" 1 '^lguest: --tunnet=10.0.0.1/33: /33 is not
 expect "tunnet malformed mac" 1 '^lguest: --tunnet=10.0.0.1,mac=02:00:zz:00:00:01: mac=.* is not six hex bytes' --tunnet=10.0.0.1,mac=02:00:zz:00:00:01 64 "$kernel"
 expect "tunnet multicast mac" 1 'is a multicast address' --tunnet=bridge:br0,mac=01:00:5e:00:00:01 64 "$kernel"
 expect "tunnet unknown option" 1 'unknown option speed=10 \(only mac=\)' --tunnet=10.0.0.1,speed=10 64 "$kernel"
+expect ",ro on a file that does not exist" 1 '^lguest: --block=/nonexistent/disk: No such file' --block=/nonexistent/disk,ro 64 "$kernel"
 expect "block file missing" 1 '^lguest: --block=/nonexistent/disk: No such file' --block=/nonexistent/disk 64 "$kernel"
 expect "bridge that does not exist" 1 'no such bridge|/dev/net/tun' --tunnet=bridge:nosuchbr0 64 "$kernel"
 expect "tunnet address that is not one" 1 'not an IPv4 address|/dev/net/tun' --tunnet=banana 64 "$kernel"

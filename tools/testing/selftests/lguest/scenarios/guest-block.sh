@@ -52,6 +52,25 @@ check_grep "disks: vda is the first file, vdb the second" "$guest_out" \
 check_grep "disks: /dev/hwrng gives random bytes" "$guest_out" \
 	'^RNG:[0-9a-f]{32}'
 
+# A read-only disk shared by two Guests running at once: both read the
+# same bytes, neither can write, and the file stays as it was.
+yes lguest-ro | head -c 1048576 > /tmp/shared.img
+sum=$(md5sum < /tmp/shared.img | cut -d" " -f1)
+ro_cmds='echo RO:$(cat /sys/block/vda/ro); echo SUM:$(head -c 1048576 /dev/vda | md5sum); dd if=/dev/zero of=/dev/vda bs=4096 count=1 conv=fsync 2>/dev/null || echo WRITE-REFUSED; sleep 2; poweroff -f'
+run_guest ro-a "$ro_cmds" 64 /vmlinux --initrd=/guest-initrd.cpio \
+	--block=/tmp/shared.img,ro rdinit=/init &
+ro_a=$!
+run_guest ro-b "$ro_cmds" 64 /vmlinux --initrd=/guest-initrd.cpio \
+	--block=/tmp/shared.img,ro rdinit=/init
+wait $ro_a
+for g in ro-a ro-b; do
+	check_grep "$g: ,ro gives the Guest a read-only vda" /tmp/$g.out '^RO:1'
+	check_grep "$g: and it reads the file's bytes" /tmp/$g.out "^SUM:$sum"
+	check_grep "$g: and cannot write it" /tmp/$g.out '^WRITE-REFUSED'
+done
+check "ro: the shared file is unchanged, byte for byte" \
+	[ "$(md5sum < /tmp/shared.img | cut -d" " -f1)" = "$sum" ]
+
 lguest 64 /vmlinux --block=/nonexistent.img > /tmp/noblk.out 2>&1 < /dev/null
 rc=$?
 check "a block file that cannot be opened: exit 1 ($rc)" [ "$rc" = 1 ]
