@@ -323,11 +323,10 @@ void guest_set_pmd(struct lg_cpu *cpu, unsigned long gpgdir, u32 idx)
 static void flush_user_mappings(struct lg_cpu *cpu)
 {
 	struct lguest *lg = cpu->lg;
-	unsigned int end = switcher_pgd_index();
+	/* LGUEST_INIT keeps kernel_address below the Switcher's slot. */
+	unsigned int end = lg->kernel_address ? pgd_index(lg->kernel_address)
+					      : switcher_pgd_index();
 
-	/* LGUEST_INIT refused a kernel_address at or above the Switcher. */
-	if (lg->kernel_address && pgd_index(lg->kernel_address) < end)
-		end = pgd_index(lg->kernel_address);
 	release_pgd_range(current_spgd(cpu), 0, end);
 }
 

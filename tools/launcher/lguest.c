@@ -1194,16 +1194,13 @@ static void add_to_bridge(int sock, const char *ifname, const char *bridge)
 		err(1, "--tunnet=bridge:%s: cannot add %s to it", bridge, ifname);
 }
 
-static void setup_tun_net(const char *arg)
+static void setup_tun_net(const struct tunnet *t, unsigned int card)
 {
-	static unsigned int count;
 	struct device *dev;
-	struct tunnet t;
 	char ifname[IFNAMSIZ], name[32];
 	int sock;
 
-	parse_tunnet(arg, count, &t);
-	snprintf(name, sizeof(name), "net%u", count++);
+	snprintf(name, sizeof(name), "net%u", card);
 	dev = new_device(name, VIRTIO_ID_NET);
 	dev->fd = open_tap(ifname);
 	dev->handle_input = handle_net_input;
@@ -1213,15 +1210,15 @@ static void setup_tun_net(const char *arg)
 	sock = socket(AF_INET, SOCK_DGRAM, IPPROTO_IP);
 	if (sock < 0)
 		err(1, "--tunnet: socket");
-	if (t.bridge)
-		add_to_bridge(sock, ifname, t.where);
-	set_ip_and_up(sock, ifname, &t);
+	if (t->bridge)
+		add_to_bridge(sock, ifname, t->where);
+	set_ip_and_up(sock, ifname, t);
 	close(sock);
 
 	add_feature(dev, VIRTIO_NET_F_MAC);
-	set_config(dev, t.mac, sizeof(t.mac));
+	set_config(dev, t->mac, sizeof(t->mac));
 	watch_fd(dev->fd, true);
-	note("%s: tap %s, %s\n", dev->name, ifname, arg);
+	note("%s: tap %s, %s\n", dev->name, ifname, t->arg);
 }
 
 /*L:360
@@ -1866,6 +1863,7 @@ int main(int argc, char *argv[])
 		{ NULL },
 	};
 	struct arg_list blocks = { 0 }, nets = { 0 };
+	struct tunnet tunnets[ARRAY_SIZE(nets.items)];
 	const char *initrd = NULL;
 	char cmdline[COMMAND_LINE_MAX];
 	unsigned long start, pgdir, initrd_len = 0;
@@ -1905,11 +1903,8 @@ int main(int argc, char *argv[])
 	if (argc - optind < 2)
 		usage("need a memory size and a kernel");
 	check_device_count(blocks.num, nets.num, rng);
-	for (i = 0; i < nets.num; i++) {
-		struct tunnet t;
-
-		parse_tunnet(nets.items[i], i, &t);
-	}
+	for (i = 0; i < nets.num; i++)
+		parse_tunnet(nets.items[i], i, &tunnets[i]);
 
 	map_guest_memory(parse_mem(argv[optind]));
 	devices.page = get_pages(1);
@@ -1924,7 +1919,7 @@ int main(int argc, char *argv[])
 	for (i = 0; i < blocks.num; i++)
 		setup_block_file(blocks.items[i]);
 	for (i = 0; i < nets.num; i++)
-		setup_tun_net(nets.items[i]);
+		setup_tun_net(&tunnets[i], i);
 	if (rng)
 		setup_rng();
 

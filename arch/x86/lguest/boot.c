@@ -186,7 +186,7 @@ PV_CALLEE_SAVE_REGS_THUNK(lguest_irq_enable);
  * and sleep" in one go (H:240), so an interrupt that came in meanwhile
  * is delivered at once instead of being slept through.  The tiny Guest
  * halt-pending.S in tools/testing/selftests/lguest/guests holds the Host
- * to that; make stress holds the whole Guest to it.
+ * to that: it halts with a tick already waiting, interrupts off.
 :*/
 static void lguest_safe_halt(void)
 {

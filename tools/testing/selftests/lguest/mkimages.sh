@@ -27,11 +27,15 @@ die() {
 i386_packages=(busybox-static e2fsprogs libext2fs2 libcom-err2 libblkid1
 	libuuid1 libss2 libc6)
 
+have_deb() {	# have_deb PACKAGE:i386
+	ls "$b/i386-debs/${1%:i386}"_*.deb >/dev/null 2>&1
+}
+
 # Each package on its own, so that one that fails leaves the others.
 download_i386() {
 	local p ok=0
 	for p in "$@"; do
-		ls "$b/i386-debs/${p%:i386}"_*.deb >/dev/null 2>&1 && continue
+		have_deb "$p" && continue
 		(cd "$b/i386-debs" && apt-get download -q "$p" >/dev/null 2>&1) ||
 			ok=1
 	done
@@ -41,7 +45,7 @@ download_i386() {
 missing_debs() {
 	local p
 	for p in "$@"; do
-		ls "$b/i386-debs/${p%:i386}"_*.deb >/dev/null 2>&1 || echo -n "$p "
+		have_deb "$p" || echo -n "$p "
 	done
 }
 

@@ -714,11 +714,11 @@ static void notify_outside(void *arg)
  */
 static const char *blk_file;
 
-static void write_past_end(void *arg)
+/* One request of TYPE at SECTOR to a disk we were told is DISK_LEN long. */
+static void one_block_request(u32 type, u64 sector, u64 disk_len)
 {
-	struct vblk_info vblk = { .len = 8192 };
-	struct virtio_blk_outhdr hdr = { .type = VIRTIO_BLK_T_OUT,
-					 .sector = 16 };
+	struct vblk_info vblk = { .len = disk_len };
+	struct virtio_blk_outhdr hdr = { .type = type, .sector = sector };
 	struct device dev = { .name = "block vda", .priv = &vblk };
 	struct virtqueue vq = { .dev = &dev };
 	char data[512] = { 0 };
@@ -727,31 +727,23 @@ static void write_past_end(void *arg)
 		{ &hdr, sizeof(hdr) }, { data, sizeof(data) },
 		{ &status, 1 },
 	};
+	unsigned int out = type == VIRTIO_BLK_T_OUT ? 2 : 1;
 
 	vblk.fd = open(blk_file, O_RDWR);
 	if (vblk.fd < 0)
 		err(1, "%s", blk_file);
-	blk_request(&vq, 0, iov, 2, 1);
+	blk_request(&vq, 0, iov, out, 3 - out);
+}
+
+static void write_past_end(void *arg)
+{
+	one_block_request(VIRTIO_BLK_T_OUT, 16, 8192);
 }
 
 /* The same disk, after someone cut the file to half its size. */
 static void read_shrunk_disk(void *arg)
 {
-	struct vblk_info vblk = { .len = 16384 };
-	struct virtio_blk_outhdr hdr = { .type = VIRTIO_BLK_T_IN };
-	struct device dev = { .name = "block vda", .priv = &vblk };
-	struct virtqueue vq = { .dev = &dev };
-	char data[512];
-	u8 status = 0xFF;
-	struct iovec iov[3] = {
-		{ &hdr, sizeof(hdr) }, { data, sizeof(data) },
-		{ &status, 1 },
-	};
-
-	vblk.fd = open(blk_file, O_RDWR);
-	if (vblk.fd < 0)
-		err(1, "%s", blk_file);
-	blk_request(&vq, 0, iov, 1, 2);
+	one_block_request(VIRTIO_BLK_T_IN, 0, 16384);
 }
 
 static void block_writes_stay_inside(void)
