@@ -8,6 +8,9 @@
 #   make check    every test
 #   make stress   the I/O scenarios with typing, round after round, for
 #                 STRESS_MINUTES (30) with STRESS_MB (64) MiB per check
+#   make bench    the same benchmarks natively and in a Guest, in one
+#                 QEMU boot: a table on the terminal and in build/bench.txt,
+#                 a chart in build/bench.html (BENCH_QUICK=1: a short run)
 #   make journey  the annotated tour of the code, in build/
 #
 # KVER names the Debian linux-source package the tree comes from: porting
@@ -29,8 +32,8 @@ KMAKE	:= $(MAKE) -C $(KSRC) O=$(KOBJ) ARCH=i386 -j$(JOBS)
 # instead of trampling each other's objects.
 LOCK	:= flock $(B)/.lock
 
-.PHONY: all deps kernel launcher images run check stress journey clean distclean \
-	FORCE
+.PHONY: all deps kernel launcher images run check stress bench journey clean \
+	distclean FORCE
 all: kernel launcher images
 
 deps:
@@ -88,6 +91,9 @@ check: all
 
 stress: all
 	@$(SELF)/stress.sh
+
+bench: all
+	@$(SELF)/bench/bench.sh
 
 # lguest's source read as a book, from P: to M:, as text and as one page.
 journey:

@@ -5,13 +5,16 @@
 #
 #   run_tests.sh              everything
 #   run_tests.sh NAME...      only these: a scenario name, "unit",
-#                             "checkpatch" or "sparse"
+#                             "checkpatch", "sparse", "journey" or "bench"
 #
 # Three kinds of test:
 #  - unit: each directory here with a Makefile and a "run" target (the
 #    Launcher's tests) prints its own TAP; we renumber it.
 #  - checkpatch: checkpatch.pl --no-tree -f on every .c/.h lguest owns.
 #  - sparse: the Host and Guest directories rebuilt with sparse (C=2).
+#  - bench: make bench in its quick mode (bench/bench.sh, BENCH_QUICK=1)
+#    runs to its end and fills every line of its table; its figures are
+#    never judged.  Its table and logs are in build/test-logs/bench/.
 #  - scenarios/NAME.sh: the Host boots in QEMU and its init runs the
 #    scenario, which reports "LGTEST ok - ..." or "LGTEST not ok - ..." on
 #    the serial line.  A scenario whose Host dies, hangs past its timeout or
@@ -244,6 +247,18 @@ run_journey() {
 	fi
 }
 
+run_bench() {
+	local out=$logs/bench what="bench: make bench runs and fills its table (BENCH_QUICK=1)"
+	mkdir -p "$out"
+	if BENCH_QUICK=1 BENCH_OUT="$out" "$self/bench/bench.sh" \
+			> "$out/bench.out" 2>&1; then
+		report 0 "$what"
+	else
+		grep -A 40 '^Problems:\|^error:' "$out/bench.out" | sed 's/^/# /'
+		report 1 "$what (log: $out/bench.out)"
+	fi
+}
+
 only=("$@")
 if wanted unit; then
 	run_unit_tests
@@ -256,6 +271,9 @@ if wanted sparse; then
 fi
 if wanted journey; then
 	run_journey
+fi
+if wanted bench; then
+	run_bench
 fi
 for s in "$self"/scenarios/*.sh; do
 	[ "$(basename "$s")" = lib.sh ] && continue
