@@ -8,6 +8,8 @@
 #   make check    every test
 #   make stress   the I/O scenarios with typing, round after round, for
 #                 STRESS_MINUTES (30) with STRESS_MB (64) MiB per check
+#   make fuzz     each fuzz target for FUZZ_SECONDS (60); crashes, logs
+#                 and what they found in build/fuzz/
 #   make bench    the same benchmarks natively and in a Guest, in one
 #                 QEMU boot: a table on the terminal and in build/bench.txt,
 #                 a chart in build/bench.html (BENCH_QUICK=1: a short run)
@@ -32,8 +34,8 @@ KMAKE	:= $(MAKE) -C $(KSRC) O=$(KOBJ) ARCH=i386 -j$(JOBS)
 # instead of trampling each other's objects.
 LOCK	:= flock $(B)/.lock
 
-.PHONY: all deps kernel launcher images run check stress bench journey clean \
-	distclean FORCE
+.PHONY: all deps kernel launcher images run check stress fuzz bench journey \
+	clean distclean FORCE
 all: kernel launcher images
 
 deps:
@@ -94,6 +96,9 @@ stress: all
 
 bench: all
 	@$(SELF)/bench/bench.sh
+
+fuzz: $(B)/.deps
+	@$(SELF)/fuzz.sh
 
 # lguest's source read as a book, from P: to M:, as text and as one page.
 journey:

@@ -6,9 +6,12 @@
 set -euo pipefail
 
 kver=${KVER:-6.12}
+# clang, its i386 runtime (libFuzzer and the sanitizers) and the 32-bit
+# C++ library libFuzzer links with build the Launcher's fuzz targets.
 need=(make gcc gcc-multilib lib32z1-dev libc6-dev-i386 bc flex bison
 	libelf-dev xz-utils patch cpio e2fsprogs util-linux
-	qemu-system-x86 sparse python3 git chromium "linux-source-$kver")
+	qemu-system-x86 sparse python3 git chromium "linux-source-$kver"
+	clang libclang-rt-14-dev lib32stdc++-12-dev)
 
 missing=()
 for p in "${need[@]}"; do
