@@ -36,7 +36,8 @@ static unsigned int switcher_pages;
  * read twice, say which of these the run loop is still doing.
  */
 atomic_t lguest_exits, lguest_syscall_exits, lguest_irqs_raised,
-	lguest_irqs_delivered, lguest_halts, lguest_breaks, lguest_kicked_entries;
+	lguest_irqs_delivered, lguest_halts, lguest_breaks, lguest_kicked_entries,
+	lguest_pinned_pages, lguest_shadow_pages;
 static struct dentry *lguest_debugfs;
 
 static void free_switcher_pages(void)
@@ -289,6 +290,10 @@ static int __init init(void)
 	debugfs_create_atomic_t("breaks", 0444, lguest_debugfs, &lguest_breaks);
 	debugfs_create_atomic_t("kicked_entries", 0444, lguest_debugfs,
 				&lguest_kicked_entries);
+	debugfs_create_atomic_t("pinned_pages", 0444, lguest_debugfs,
+				&lguest_pinned_pages);
+	debugfs_create_atomic_t("shadow_pages", 0444, lguest_debugfs,
+				&lguest_shadow_pages);
 	return 0;
 }
 

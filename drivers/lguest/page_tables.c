@@ -41,6 +41,27 @@ static unsigned int switcher_pgd_index(void)
 	return pgd_index(switcher_addr);
 }
 
+/*
+ * Shadow directories and tables come and go with the Guest's whims; the
+ * debugfs count of them (and of the pins below) must fall back to zero
+ * when the last Guest is gone, which is how the fuzzing tests see a leak.
+ */
+static void *alloc_shadow_page(void)
+{
+	void *page = (void *)get_zeroed_page(GFP_KERNEL);
+
+	if (page)
+		atomic_inc(&lguest_shadow_pages);
+	return page;
+}
+
+static void free_shadow_page(void *page)
+{
+	if (page)
+		atomic_dec(&lguest_shadow_pages);
+	free_page((unsigned long)page);
+}
+
 static pte_t *spte_page(pgd_t spgd)
 {
 	return __va(pgd_val(spgd) & PAGE_MASK);
@@ -56,8 +77,10 @@ static pte_t *spte_page(pgd_t spgd)
 :*/
 static void release_pte(pte_t *spte)
 {
-	if (pte_present(*spte))
+	if (pte_present(*spte)) {
 		unpin_user_page(pte_page(*spte));
+		atomic_dec(&lguest_pinned_pages);
+	}
 	*spte = __pte(0);
 }
 
@@ -71,7 +94,7 @@ static void release_pgd(pgd_t *spgd)
 	ptes = spte_page(*spgd);
 	for (i = 0; i < PTRS_PER_PTE; i++)
 		release_pte(&ptes[i]);
-	free_page((unsigned long)ptes);
+	free_shadow_page(ptes);
 	*spgd = __pgd(0);
 }
 
@@ -124,6 +147,7 @@ static pte_t gpte_to_spte(struct lg_cpu *cpu, unsigned long gpte,
 			   gpfn << PAGE_SHIFT);
 		return __pte(0);
 	}
+	atomic_inc(&lguest_pinned_pages);
 	return pfn_pte(page_to_pfn(page), __pgprot(flags));
 }
 
@@ -157,7 +181,7 @@ static pte_t *shadow_pte(struct lg_cpu *cpu, unsigned long gpgd,
 	pgd_t *spgd = current_spgd(cpu) + pgd_index(vaddr);
 
 	if (!(pgd_val(*spgd) & _PAGE_PRESENT)) {
-		unsigned long page = get_zeroed_page(GFP_KERNEL);
+		void *page = alloc_shadow_page();
 
 		if (!page) {
 			kill_guest(cpu, "out of memory for shadow page tables");
@@ -372,7 +396,7 @@ void guest_new_pagetable(struct lg_cpu *cpu, unsigned long gpgdir)
 	if (i < 0) {
 		i = (cpu->cpu_pgd + 1) % PGDIR_CACHE;
 		if (!lg->pgdirs[i].pgdir) {
-			lg->pgdirs[i].pgdir = (pgd_t *)get_zeroed_page(GFP_KERNEL);
+			lg->pgdirs[i].pgdir = alloc_shadow_page();
 			if (!lg->pgdirs[i].pgdir) {
 				kill_guest(cpu, "out of memory for a page directory");
 				return;
@@ -426,10 +450,10 @@ unsigned long shadow_pgdir_pa(struct lg_cpu *cpu)
 
 int init_guest_pagetable(struct lguest *lg, unsigned long gpgdir)
 {
-	lg->pgdirs[0].pgdir = (pgd_t *)get_zeroed_page(GFP_KERNEL);
+	lg->pgdirs[0].pgdir = alloc_shadow_page();
 	lg->cpu.switcher_ptes = (pte_t *)get_zeroed_page(GFP_KERNEL);
 	if (!lg->pgdirs[0].pgdir || !lg->cpu.switcher_ptes) {
-		free_page((unsigned long)lg->pgdirs[0].pgdir);
+		free_shadow_page(lg->pgdirs[0].pgdir);
 		free_page((unsigned long)lg->cpu.switcher_ptes);
 		return -ENOMEM;
 	}
@@ -445,7 +469,7 @@ void free_guest_pagetable(struct lguest *lg)
 		if (!lg->pgdirs[i].pgdir)
 			continue;
 		release_pgd_range(lg->pgdirs[i].pgdir, 0, switcher_pgd_index());
-		free_page((unsigned long)lg->pgdirs[i].pgdir);
+		free_shadow_page(lg->pgdirs[i].pgdir);
 	}
 	free_page((unsigned long)lg->cpu.switcher_ptes);
 }
