@@ -319,66 +319,74 @@ static void reset_net(void)
 }
 
 /*
- * The disk: a memory file, opened by setup_block_file() through /proc.
- * Its I/O thread is not a thread here: once the Guest's driver is ready
- * the harness runs the thread's loop itself after each move, until the
- * kicks are used up (its pipe reads non-blocking).  The Launcher never
- * grows the file, so we check its size after every move.
+ * The disks: memory files, opened by setup_block_file() through /proc.
+ * A disk's I/O thread is not a thread here: once the Guest's driver is
+ * ready the harness runs the thread's loop itself after each move, until
+ * the kicks are used up (its pipe reads non-blocking).  The Launcher
+ * never grows a disk file, so we check their sizes after every move.
  */
-static struct {
+static struct disk {
 	struct device *dev;
 	int fd;
 	off_t len;
 	bool started;
-} disk;
+} disks[2];
+static unsigned int num_disks;
 
 static void disk_ready(struct device *dev)
 {
-	disk.started = true;
+	unsigned int i;
+
+	for (i = 0; i < num_disks; i++)
+		if (disks[i].dev == dev)
+			disks[i].started = true;
 }
 
-static void add_disk(off_t len)
+static void add_disk(off_t len, bool ro)
 {
+	struct disk *disk = &disks[num_disks++];
 	char name[32];
 
-	disk.fd = memfd_create("lguest-fuzz-disk", 0);
-	if (disk.fd < 0 || ftruncate(disk.fd, len))
+	disk->fd = memfd_create("lguest-fuzz-disk", 0);
+	if (disk->fd < 0 || ftruncate(disk->fd, len))
 		err(1, "memfd");
-	disk.len = len;
-	snprintf(name, sizeof(name), "/proc/self/fd/%d", disk.fd);
+	disk->len = len;
+	snprintf(name, sizeof(name), "/proc/self/fd/%d%s", disk->fd,
+		 ro ? ",ro" : "");
 	setup_block_file(name);
-	disk.dev = devices.last;
-	disk.dev->ready = disk_ready;
-	nonblocking(((struct vblk_info *)disk.dev->priv)->kick[0]);
+	disk->dev = devices.last;
+	disk->dev->ready = disk_ready;
+	nonblocking(((struct vblk_info *)disk->dev->priv)->kick[0]);
 }
 
-static void serve_disk(void)
+static void serve_disks(void)
 {
+	struct disk *disk;
 	struct stat st;
 
-	if (!disk.dev)
-		return;
-	if (disk.started)
-		blk_thread(disk.dev->vq);
-	if (fstat(disk.fd, &st))
-		err(1, "fstat disk");
-	must(st.st_size == disk.len,
-	     "the disk file grew from %lld to %lld bytes",
-	     (long long)disk.len, (long long)st.st_size);
+	for (disk = disks; disk < disks + num_disks; disk++) {
+		if (disk->started)
+			blk_thread(disk->dev->vq);
+		if (fstat(disk->fd, &st))
+			err(1, "fstat disk");
+		must(st.st_size == disk->len,
+		     "%s: the disk file grew from %lld to %lld bytes",
+		     disk->dev->name, (long long)disk->len,
+		     (long long)st.st_size);
+	}
 }
 
-/* A fresh disk of zeros: what a Guest read must not depend on the last. */
-static void reset_disk(void)
+/* Fresh disks of zeros: what a Guest reads must not depend on the last. */
+static void reset_disks(void)
 {
-	struct vblk_info *vblk;
+	struct disk *disk;
 
-	if (!disk.dev)
-		return;
-	vblk = disk.dev->priv;
-	drain(vblk->kick[0]);
-	disk.started = false;
-	if (ftruncate(disk.fd, 0) || ftruncate(disk.fd, disk.len))
-		err(1, "resetting the disk");
+	for (disk = disks; disk < disks + num_disks; disk++) {
+		drain(((struct vblk_info *)disk->dev->priv)->kick[0]);
+		disk->started = false;
+		if (ftruncate(disk->fd, 0) || ftruncate(disk->fd, disk->len))
+			err(1, "resetting the disk");
+	}
 }
 
 static void add_rng(void)
@@ -397,7 +405,7 @@ static void reset_all(void)
 	reset_guest();
 	reset_console();
 	reset_net();
-	reset_disk();
+	reset_disks();
 }
 
 /*
@@ -615,7 +623,7 @@ static void play_guest(const u8 *data, size_t size)
 
 	while (m.left) {
 		guest_move(take(&m, 1) % NUM_MOVES, &m);
-		serve_disk();
+		serve_disks();
 		check_transmitted();
 	}
 }

@@ -16,7 +16,7 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	start_launcher(16);
-	add_disk(1 << 20);
+	add_disk(1 << 20, false);
 	add_net();
 	add_rng();
 	add_console();

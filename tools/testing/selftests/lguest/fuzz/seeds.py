@@ -180,6 +180,15 @@ def block_seeds(q=0, dev=0):
     }
 
 
+def read_only_seeds():
+    # The block target's second disk (device and queue 1) is read only.
+    ready = status(1, DRIVER_OK)
+    return {
+        'read-only-write': ready + blk_request(1, 0, 1, 0, 512, 0),
+        'read-only-read': ready + blk_request(1, 0, 0, 127, 512, F_WRITE),
+    }
+
+
 def net_seeds(rx=0, tx=1, dev=0):
     frame = bytes(10) + b'\xff' * 6 + b'\x02\x4c\x47\x00\x00\x01' + \
         b'\x08\x06' + bytes(28)
@@ -239,7 +248,7 @@ def main():
         'loader': loader_seeds(),
         'vring': vring_seeds(),
         'notify': notify_seeds(),
-        'block': block_seeds(),
+        'block': {**block_seeds(), **read_only_seeds()},
         'net': net_seeds(),
         'early_console': early_console_seeds(),
     }
