@@ -19,7 +19,7 @@ out=${out%/}
 shift
 n=0 crashed=0
 
-stat() {	# stat LOG NAME: a number from libFuzzer's final stats
+final_stat() {	# final_stat LOG NAME: a number from libFuzzer's final stats
 	sed -n "s/^stat::$2: *//p" "$1" | tail -n 1
 }
 
@@ -40,7 +40,7 @@ run_target() {	# run_target NAME
 	rc=$?
 	n=$((n + 1))
 	cov=$(grep -a -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -n 1)
-	runs=$(stat "$log" number_of_executed_units)
+	runs=$(final_stat "$log" number_of_executed_units)
 	if [ $rc -eq 0 ]; then
 		inputs=$(find "$out/corpus/$t" "$here/corpus/$t" -type f | wc -l)
 		echo "ok $n - $t: $runs executions in $(secs "$log") s," \
