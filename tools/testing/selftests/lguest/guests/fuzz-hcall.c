@@ -2,7 +2,7 @@
 /*
  * fuzz-hcall: a Guest that attacks the Host with seeded random hypercalls.
  *
- * It runs "ops=N" operations from "seed=S" (both on its command line):
+ * It runs "ops=N" operations from "seed=S" (on its command line):
  * hypercalls with every valid number, made directly and through the
  * asynchronous ring, with arguments biased toward what a Host gets wrong
  * (addresses at the edges of Guest memory, page-table-entry shapes, the
@@ -167,11 +167,15 @@ static u32 interesting(void)
 
 /*
  * Now and then an argument is simply hostile: the Host must kill us for
- * it.  Rarely enough that most runs still reach their end.
+ * it.  By default rarely enough that most runs reach their end;
+ * "hostile=N" on the command line makes it one in N, for short runs that
+ * try the Host's refusals instead.
  */
+static u32 hostility = 30000;
+
 static int hostile(void)
 {
-	if (!one_in(30000))
+	if (!one_in(hostility))
 		return 0;
 	kills_tried++;
 	return 1;
@@ -640,12 +644,16 @@ void __noreturn __attribute__((regparm(0))) fuzz_main(unsigned char *boot)
 	u32 ops = cmdline_number(cmdline, "ops", 5000);
 	unsigned int v;
 
+	hostility = cmdline_number(cmdline, "hostile", hostility);
+
 	mem_bytes = *(u32 *)(boot + BP_E820_TABLE + 8);
 	if (mem_bytes > MAX_MEM_MB << 20)
 		fail("give me at most this many MB: 0x", MAX_MEM_MB);
 	rng_state = seed ? seed : 1;
 	init_ring();
 	LD(u32, K_LGUEST_DATA_kernel_address) = one_in(2) ? 0 : 0xC0000000;
+	if (hostile())
+		LD(u32, K_LGUEST_DATA_kernel_address) = -below(1 << 24);
 	hcall(K_LHCALL_LGUEST_INIT, (u32)lguest_data, 0, 0);
 	switcher_start = -LD(u32, K_LGUEST_DATA_reserve_mem);
 

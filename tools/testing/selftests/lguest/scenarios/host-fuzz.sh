@@ -6,12 +6,16 @@
 # never hung or crashed; afterwards the Host's log is clean, it holds no
 # shadow page or pin, and its memory is where it was.
 #
-# make check runs seeds 1 to 12; make fuzz passes lgfuzz=SECONDS (run
-# seeds for that long) and lgseed=FIRST.  A failure names its seed: replay
-# it with "lguest 64 /guests/fuzz-hcall.elf seed=N ops=5000".
+# Two kinds of run take turns: long ones (5000 operations, hostile
+# arguments rare, so most reach their end) and short hostile ones (500
+# operations, one argument in a hundred hostile, so the Host's refusals
+# are what gets tried).  make check runs 12 of each from seed 1; make
+# fuzz passes lgfuzz=SECONDS (run for that long) and lgseed=FIRST.  A
+# failure names its seed and arguments: replay it with
+# "lguest 64 /guests/fuzz-hcall.elf seed=N ops=N hostile=N".
 . ./lib.sh
 
-seconds=0 seed=1 seeds=12 ops=5000
+seconds=0 seed=1 seeds=24
 # A run makes thousands of exits a second: twenty without one is a hang.
 GUEST_TIMEOUT=20
 for arg in $(cat /proc/cmdline); do
@@ -34,11 +38,12 @@ meminfo() {
 	awk -v f="$1:" '$1 == f { print $2 }' /proc/meminfo
 }
 
-# fuzz_one SEED: one run; its outcome in $outcome, its output in /tmp/fuzz.
-# A Guest that makes no exits for GUEST_TIMEOUT seconds is hung.
+# fuzz_one SEED OPS HOSTILE: one run; its outcome in $outcome, what it
+# said in $guest_out and $guest_err.  A Guest that makes no exits for
+# GUEST_TIMEOUT seconds is hung.
 fuzz_one() {
 	start_launcher fuzz 64 /guests/fuzz-hcall.elf \
-		"seed=$1" "ops=$ops"
+		"seed=$1" "ops=$2" "hostile=$3"
 	while kill -0 $guest_pid 2>/dev/null && still_patient; do
 		sleep 0.2
 	done
@@ -63,11 +68,12 @@ fuzz_one() {
 }
 
 # A first run lets the Host's caches grow to their working size.
-fuzz_one 1000000
+fuzz_one 1000000 5000 30000
 echo "  warm-up run: $outcome"
 free0=$(meminfo MemFree)
 slab0=$(meminfo Slab)
 
+rm -f /tmp/fuzz.reasons
 start=$(date +%s) runs=0 offs=0 kills=0 bad=0 calls=0
 while :; do
 	if [ "$seconds" -gt 0 ]; then
@@ -75,17 +81,26 @@ while :; do
 	else
 		[ $runs -lt $seeds ] || break
 	fi
-	fuzz_one $seed
+	if [ $((runs % 2)) = 0 ]; then
+		args="$seed 5000 30000"
+	else
+		args="$seed 500 100"
+	fi
+	fuzz_one $args
 	runs=$((runs + 1))
 	n=$(grep -o '[0-9]* operations' "$guest_out" | tail -n 1)
 	n=${n% operations}
 	calls=$((calls + ${n:-0}))
 	case "$outcome" in
 	"powered off") offs=$((offs + 1)) ;;
-	killed:*) kills=$((kills + 1)) ;;
+	killed:*)
+		kills=$((kills + 1))
+		echo "${outcome#killed: lguest: }" | sed 's/[0-9a-fx]*[0-9][0-9a-fx]*/N/g' \
+			>> /tmp/fuzz.reasons
+		;;
 	*)
 		bad=$((bad + 1))
-		not_ok "fuzz-hcall seed=$seed: $outcome"
+		not_ok "fuzz-hcall $args (seed ops hostile): $outcome"
 		evidence "seed-$seed.console" "$guest_out"
 		evidence "seed-$seed.stderr" "$guest_err"
 		evidence "seed-$seed.threads" /tmp/fuzz.state
@@ -93,16 +108,18 @@ while :; do
 	esac
 	if dmesg | grep -qE 'Oops|BUG:|WARNING:|general protection|Call Trace'; then
 		bad=$((bad + 1))
-		not_ok "fuzz-hcall seed=$seed: the Host's log is clean"
+		not_ok "fuzz-hcall $args (seed ops hostile): the Host's log is clean"
 		dmesg | tail -n 60
 		evidence "seed-$seed.console" "$guest_out"
 		dmesg -c > /dev/null
 	fi
-	echo "  seed $seed: $outcome"
+	echo "  seed $seed (ops hostile: ${args#* }): $outcome"
 	seed=$((seed + 1))
 done
 echo "  $runs runs, about $calls operations (counted in thousands):" \
 	"$offs powered off, $kills killed with a reason, $bad failed"
+echo "  why the Host killed them:"
+sort /tmp/fuzz.reasons 2>/dev/null | uniq -c | sort -rn | sed 's/^/   /'
 check "fuzz-hcall: $runs seeds ran, none hung or crashed" [ $bad = 0 ]
 check "fuzz-hcall: some runs reach their end (powered off: $offs)" [ $offs -gt 0 ]
 
