@@ -409,8 +409,10 @@ static void fill_call(struct call *c)
 	case 3:
 		c->nr = K_LHCALL_SET_PMD;
 		c->a1 = random_pgdir();
-		c->a2 = hostile() ? (switcher_start >> 22) + below(64) :
-			below(switcher_start >> 22);
+		c->a2 = below(switcher_start >> 22);
+		if (hostile())
+			c->a2 = one_in(4) ? rnd() : (switcher_start >> 22) +
+				below(PTRS - (switcher_start >> 22));
 		break;
 	case 4:
 		c->nr = K_LHCALL_FLUSH_TLB;
@@ -458,7 +460,8 @@ static void fill_call(struct call *c)
 		scratch_pte[(c->a2 >> 12) % PTRS] = c->a3;
 		break;
 	}
-	if (hostile())
+	/* Checked first of all, so rarer than the other hostile arguments. */
+	if (one_in(8) && hostile())
 		c->nr = one_in(2) ? K_LHCALL_LGUEST_INIT : 18 + below(1000);
 }
 

@@ -7,15 +7,15 @@
 # shadow page or pin, and its memory is where it was.
 #
 # Two kinds of run take turns: long ones (5000 operations, hostile
-# arguments rare, so most reach their end) and short hostile ones (500
+# arguments rare, so most reach their end) and short hostile ones (200
 # operations, one argument in a hundred hostile, so the Host's refusals
-# are what gets tried).  make check runs 12 of each from seed 1; make
+# are what gets tried).  make check runs 20 of each from seed 1; make
 # fuzz passes lgfuzz=SECONDS (run for that long) and lgseed=FIRST.  A
 # failure names its seed and arguments: replay it with
 # "lguest 64 /guests/fuzz-hcall.elf seed=N ops=N hostile=N".
 . ./lib.sh
 
-seconds=0 seed=1 seeds=24
+seconds=0 seed=1 seeds=40
 # A run makes thousands of exits a second: twenty without one is a hang.
 GUEST_TIMEOUT=20
 for arg in $(cat /proc/cmdline); do
@@ -84,7 +84,7 @@ while :; do
 	if [ $((runs % 2)) = 0 ]; then
 		args="$seed 5000 30000"
 	else
-		args="$seed 500 100"
+		args="$seed 200 100"
 	fi
 	fuzz_one $args
 	runs=$((runs + 1))
@@ -106,6 +106,13 @@ while :; do
 		evidence "seed-$seed.threads" /tmp/fuzz.state
 		;;
 	esac
+	# With no Guest left, the Host holds no shadow page and no pin.
+	held="$(debugfs shadow_pages) $(debugfs pinned_pages)"
+	if [ "$held" != "0 0" ]; then
+		bad=$((bad + 1))
+		not_ok "fuzz-hcall $args (seed ops hostile): shadow pages and pins back to 0 0 (are $held)"
+		evidence "seed-$seed.console" "$guest_out"
+	fi
 	if dmesg | grep -qE 'Oops|BUG:|WARNING:|general protection|Call Trace'; then
 		bad=$((bad + 1))
 		not_ok "fuzz-hcall $args (seed ops hostile): the Host's log is clean"
