@@ -416,7 +416,7 @@ static void reset_all(void)
  */
 enum guest_move {
 	WRITE_DESC,	/* queue, index, then a raw 16-byte vring_desc */
-	WRITE_CHAIN,	/* queue, first, count, a vring_desc for each */
+	WRITE_CHAIN,	/* queue, first, count, a vring_desc for all, linked */
 	OFFER,		/* queue, u16 head: the next available entry */
 	SET_AVAIL,	/* queue, u16 index, u16 flags */
 	WRITE_RING,	/* queue, u16 offset in the ring, u16 value */
