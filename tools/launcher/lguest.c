@@ -19,8 +19,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <limits.h>
 #include <pthread.h>
+#include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -41,11 +44,15 @@
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <zlib.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
 #include <linux/if_tun.h>
+#include <linux/seccomp.h>
 #include <linux/sockios.h>
 #include <linux/virtio_blk.h>
 #include <linux/virtio_config.h>
@@ -1459,6 +1466,229 @@ static void setup_rng(void)
  * form of that idea.
 :*/
 
+/*L:380
+ * Least privilege.  Setting up needs root: /dev/lguest, tap devices, the
+ * disk files.  Running the Guest needs none of that, only the file
+ * descriptors we already hold.  A Guest that found a hole in our device
+ * code would be whatever we are, so with --chroot and --username we give
+ * up, once everything is open, all we can: the file system (we move into
+ * an empty directory of the user's choosing), our identity (the user's
+ * uid and gid, and no supplementary groups, which might open files we
+ * could not otherwise) and most of the kernel (the filter of L:390).
+ *
+ * Both options are checked as we read the command line, so a typo stops
+ * us before anything is built: the directory is opened then and kept
+ * only until we move into it, and the user is looked up in /etc/passwd,
+ * which we will not see again once inside.  We read that file ourselves:
+ * getpwnam() would want the C library's shared modules, which a static
+ * Launcher does not have.
+:*/
+static struct {
+	const char *dir, *user;
+	int dir_fd;
+	uid_t uid;
+	gid_t gid;
+	/* --no-seccomp: a jail without the filter, to debug the filter. */
+	bool no_filter;
+} jail = { .dir_fd = -1 };
+
+static bool jailed(void)
+{
+	return jail.dir || jail.user;
+}
+
+static bool filtered(void)
+{
+	return jailed() && !jail.no_filter;
+}
+
+static void jail_dir(const char *dir)
+{
+	if (jail.dir_fd >= 0)
+		close(jail.dir_fd);
+	jail.dir = dir;
+	jail.dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (jail.dir_fd < 0)
+		err(1, "--chroot=%s", dir);
+}
+
+static void jail_user(const char *name)
+{
+	FILE *f = fopen("/etc/passwd", "re");
+	struct passwd *pw;
+
+	if (!f)
+		err(1, "--username=%s: cannot read /etc/passwd", name);
+	while ((pw = fgetpwent(f)) && strcmp(pw->pw_name, name))
+		;
+	if (!pw)
+		errx(1, "--username=%s: no such user in /etc/passwd", name);
+	jail.user = name;
+	jail.uid = pw->pw_uid;
+	jail.gid = pw->pw_gid;
+	fclose(f);
+}
+
+/*
+ * We change root through the descriptor we opened and checked, not the
+ * name, which someone may have pointed elsewhere since; and we close it
+ * after, for an open directory outside the root is a way back out.  The
+ * groups and the gid go before the uid: once we are the user, we may no
+ * longer change them.
+ */
+static void enter_jail(void)
+{
+	if (jail.dir) {
+		if (fchdir(jail.dir_fd) != 0 || chroot(".") != 0 ||
+		    chdir("/") != 0)
+			err(1, "--chroot=%s", jail.dir);
+		close(jail.dir_fd);
+		jail.dir_fd = -1;
+	}
+	if (jail.user && (setgroups(0, NULL) != 0 ||
+			  setresgid(jail.gid, jail.gid, jail.gid) != 0 ||
+			  setresuid(jail.uid, jail.uid, jail.uid) != 0))
+		err(1, "--username=%s: cannot become uid %u gid %u", jail.user,
+		    (unsigned int)jail.uid, (unsigned int)jail.gid);
+	note("Jailed%s%s%s%s\n", jail.dir ? " in " : "", jail.dir ? jail.dir : "",
+	     jail.user ? " as " : "", jail.user ? jail.user : "");
+}
+
+/*L:390
+ * The system call filter.  Locked in an empty directory as nobody, we
+ * could still ask the kernel for anything a nobody may have: a socket,
+ * executable memory, another process, some rarely used call with a bug
+ * in it.  So, in a jail, we tell the kernel which calls the run loop, the
+ * Waker and the block I/O thread make, and it kills the whole Launcher
+ * (SIGSYS) for any other.  The list is for this Launcher as the static
+ * i386 C library builds it: statx() for fstat(), pselect6() for
+ * select(), mmap2(), sigreturn() beside rt_sigreturn(), and so on.
+ *
+ * A few calls are allowed only with some arguments: clone() only to make
+ * a thread (the block device's, which starts when its driver is ready),
+ * memory only without PROT_EXEC, and ioctl() only to read and set the
+ * terminal (put back on the way out).  clone3() keeps its flags in memory
+ * the filter cannot read, so it gets ENOSYS, and the C library falls
+ * back to clone().  restart_syscall() is the kernel's own, resuming a call
+ * a signal interrupted.  And the first thing checked is that the call is
+ * an i386 one: a 32-bit process on a 64-bit kernel can also make x86-64
+ * calls, whose numbers mean something else entirely.
+:*/
+struct syscall_rule {
+	unsigned int nr;
+	u32 action;
+	/* Allowed only if (argument arg & mask) == value; arg < 0: always. */
+	int arg;
+	u32 mask, value;
+};
+
+/*
+ * What a kernel without the call would answer: errno 38, ENOSYS, written
+ * as a number only because checkpatch takes the name to be a mistake
+ * everywhere but here, where it means exactly what it says.
+ */
+#define NO_SUCH_CALL	(SECCOMP_RET_ERRNO | 38)
+
+#define ALLOW(nr)	{ __NR_##nr, SECCOMP_RET_ALLOW, -1, 0, 0 }
+#define ALLOW_IF(nr, arg, mask, value) \
+	{ __NR_##nr, SECCOMP_RET_ALLOW, arg, mask, value }
+
+static const struct syscall_rule syscall_rules[] = {
+	/* The run loop and the Waker, busiest first. */
+	ALLOW(pread64), ALLOW(pwrite64), ALLOW(pselect6),
+	ALLOW(read), ALLOW(write), ALLOW(readv), ALLOW(writev),
+	/* The block device's I/O thread. */
+	ALLOW(preadv), ALLOW(pwritev), ALLOW(fdatasync), ALLOW(statx),
+	ALLOW(futex), ALLOW_IF(clone, 0, CLONE_THREAD, CLONE_THREAD),
+	{ __NR_clone3, NO_SUCH_CALL, -1, 0, 0 },
+	ALLOW(set_robust_list), ALLOW(rseq), ALLOW(exit),
+	/* Memory, for malloc() and thread stacks. */
+	ALLOW(brk), ALLOW_IF(mmap2, 2, PROT_EXEC, 0),
+	ALLOW_IF(mprotect, 2, PROT_EXEC, 0), ALLOW(munmap), ALLOW(madvise),
+	/* Time, for the console's triple ^C, when the vDSO cannot help. */
+	ALLOW(clock_gettime), ALLOW(clock_gettime64),
+	/* Signals, and the ways out: stopping the Waker, dying of a signal. */
+	ALLOW(rt_sigaction), ALLOW(rt_sigprocmask), ALLOW(rt_sigreturn),
+	ALLOW(sigreturn), ALLOW(restart_syscall), ALLOW(getpid),
+	ALLOW(gettid), ALLOW(tgkill), ALLOW(kill), ALLOW(wait4),
+	ALLOW_IF(ioctl, 1, ~0U, TCGETS), ALLOW_IF(ioctl, 1, ~0U, TCSETS),
+	ALLOW(exit_group),
+};
+
+/*
+ * Each rule becomes a test of the call number that skips the rest of the
+ * rule when it does not match.  A rule with an argument loads it, masks
+ * it and compares; a mismatch reloads the number and goes on, so that a
+ * later rule for the same call (ioctl has two) still gets its look.  An
+ * i386 argument is the low half of its 64-bit slot.
+ */
+#define FILTER_LOAD(offset)	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offset)
+#define FILTER_SKIP_UNLESS(value, skip) \
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, value, 0, skip)
+#define FILTER_RETURN(action)	BPF_STMT(BPF_RET | BPF_K, action)
+
+static unsigned int compile_rule(struct sock_filter *p,
+				 const struct syscall_rule *r)
+{
+	const struct sock_filter always[] = {
+		FILTER_SKIP_UNLESS(r->nr, 1),
+		FILTER_RETURN(r->action),
+	};
+	const struct sock_filter checked[] = {
+		FILTER_SKIP_UNLESS(r->nr, 5),
+		FILTER_LOAD(offsetof(struct seccomp_data, args) +
+			    r->arg * sizeof(u64)),
+		BPF_STMT(BPF_ALU | BPF_AND | BPF_K, r->mask),
+		FILTER_SKIP_UNLESS(r->value, 1),
+		FILTER_RETURN(r->action),
+		FILTER_LOAD(offsetof(struct seccomp_data, nr)),
+	};
+
+	if (r->arg < 0) {
+		memcpy(p, always, sizeof(always));
+		return ARRAY_SIZE(always);
+	}
+	memcpy(p, checked, sizeof(checked));
+	return ARRAY_SIZE(checked);
+}
+
+/* Six instructions per rule at most, and five around them. */
+#define FILTER_MAX	(ARRAY_SIZE(syscall_rules) * 6 + 5)
+
+static unsigned int compile_filter(struct sock_filter *p)
+{
+	const struct sock_filter head[] = {
+		FILTER_LOAD(offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, 1, 0),
+		FILTER_RETURN(SECCOMP_RET_KILL_PROCESS),
+		FILTER_LOAD(offsetof(struct seccomp_data, nr)),
+	};
+	unsigned int i, n = ARRAY_SIZE(head);
+
+	memcpy(p, head, sizeof(head));
+	for (i = 0; i < ARRAY_SIZE(syscall_rules); i++)
+		n += compile_rule(p + n, &syscall_rules[i]);
+	p[n++] = (struct sock_filter)FILTER_RETURN(SECCOMP_RET_KILL_PROCESS);
+	return n;
+}
+
+/*
+ * No new privileges is the price of a filter for a process that is not
+ * root, and a promise worth having anyway: nothing we could execute
+ * would run with more than we have.
+ */
+static void install_syscall_filter(void)
+{
+	struct sock_filter prog[FILTER_MAX];
+	struct sock_fprog fprog = { .filter = prog };
+
+	fprog.len = compile_filter(prog);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog) != 0)
+		err(1, "cannot install the system call filter (is the kernel built with CONFIG_SECCOMP_FILTER? --no-seccomp goes without)");
+}
+/*:*/
+
 /*L:400
  * The Waker.  While the Guest runs, the Launcher is stuck inside a read
  * of /dev/lguest, so it cannot notice a key being pressed or a packet
@@ -1468,7 +1698,10 @@ static void setup_rng(void)
  * The Host holds the Waker in that write until the Launcher has served
  * the input and cleared the break, so it never spins.  The Launcher
  * tells the Waker which descriptors to watch through a pipe; when the
- * Launcher dies, the pipe closes and the Waker follows it.
+ * Launcher dies, the pipe closes and the Waker follows it.  A jailed
+ * Launcher forks the Waker after locking itself up, so the Waker is born
+ * inside; but before putting on its filter (L:390), which would otherwise
+ * have to allow fork(), so the Waker puts on its own.
 :*/
 static _Noreturn void waker(int pipefd)
 {
@@ -1534,6 +1767,8 @@ static void start_waker(void)
 		/* A Launcher killed outright must not leave us stuck. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(pipefd[1]);
+		if (filtered())
+			install_syscall_filter();
 		waker(pipefd[0]);
 	}
 	close(pipefd[0]);
@@ -1647,12 +1882,17 @@ static void handle_notify(unsigned long addr)
 /*L:430
  * Rebooting is starting again: we close everything (the Host frees the
  * old Guest when /dev/lguest closes, the Waker and I/O threads die with
- * their pipes) and run ourselves afresh with the same arguments.
+ * their pipes) and run ourselves afresh with the same arguments.  A
+ * jailed Launcher cannot: it sees neither itself nor /dev/lguest any
+ * more, nor may it open them or execute anything.  It ends with status
+ * 3 instead, and whoever started it can start it again.
 :*/
 static _Noreturn void restart_guest(void)
 {
 	int fd;
 
+	if (jailed())
+		errx(3, "the Guest rebooted: a Launcher in --chroot or --username cannot start it again (exit status 3)");
 	restore_term();
 	stop_waker();
 	for (fd = 3; fd < FD_SETSIZE; fd++)
@@ -1715,6 +1955,7 @@ static const char usage_text[] =
 "Usage: lguest [-v|--verbose]\n"
 "              [--tunnet=(<ipaddr>[/<prefix>]|bridge:<bridgename>)[,mac=<mac>]]\n"
 "              [--block=<filename>[,ro]] [--initrd=<filename>] [--rng]\n"
+"              [--chroot=<dir>] [--username=<user>] [--no-seccomp]\n"
 "              <mem-in-mb> <vmlinux|bzImage> [--] [kernel args...]\n";
 
 static const char help_text[] =
@@ -1740,13 +1981,24 @@ static const char help_text[] =
 "  ...,mac=<mac>         the card's MAC, as 02:00:4c:47:00:01; without it\n"
 "                        each card gets a local one, unique on this Host\n"
 "  --rng                 a virtio entropy source fed from /dev/urandom\n"
+"  --chroot=<dir>        once set up, run with <dir> as the root\n"
+"  --username=<user>     once set up, run as this user of /etc/passwd,\n"
+"                        with its group and no others\n"
+"  --no-seccomp          with --chroot or --username, leave out the\n"
+"                        system call filter they bring\n"
 "  -v, --verbose         say what the Launcher is doing, on stderr\n"
 "  --help                this text\n"
 "\n"
 "The Guest's console is this terminal, in raw mode; three ^C within a\n"
 "second end the Launcher (exit status 2).  The Launcher exits 0 when the\n"
 "Guest powers off, 1 with a message when it fails or crashes, and\n"
-"starts the Guest again when it reboots.\n";
+"starts the Guest again when it reboots.\n"
+"\n"
+"With --chroot or --username the Launcher opens everything first, then\n"
+"gives up what it no longer needs; and the kernel kills it (SIGSYS) for\n"
+"any system call outside the few it makes to run the Guest.  A jailed\n"
+"Launcher cannot start itself again: when the Guest reboots it exits\n"
+"with status 3.\n";
 
 static _Noreturn void usage(const char *why)
 {
@@ -1859,6 +2111,9 @@ int main(int argc, char *argv[])
 		{ "block", 1, NULL, 'b' },
 		{ "initrd", 1, NULL, 'i' },
 		{ "rng", 0, NULL, 'r' },
+		{ "chroot", 1, NULL, 'c' },
+		{ "username", 1, NULL, 'u' },
+		{ "no-seccomp", 0, NULL, 's' },
 		{ "help", 0, NULL, 'h' },
 		{ NULL },
 	};
@@ -1889,6 +2144,15 @@ int main(int argc, char *argv[])
 			break;
 		case 'r':
 			rng = true;
+			break;
+		case 'c':
+			jail_dir(optarg);
+			break;
+		case 'u':
+			jail_user(optarg);
+			break;
+		case 's':
+			jail.no_filter = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -1930,7 +2194,10 @@ int main(int argc, char *argv[])
 	atexit(restore_term);
 	setup_console();
 	tell_kernel(pgdir, start);
+	enter_jail();
 	start_waker();
+	if (filtered())
+		install_syscall_filter();
 	run_guest();
 }
 #endif

@@ -71,6 +71,13 @@ expect ",ro on a file that does not exist" 1 '^lguest: --block=/nonexistent/disk
 expect "block file missing" 1 '^lguest: --block=/nonexistent/disk: No such file' --block=/nonexistent/disk 64 "$kernel"
 expect "bridge that does not exist" 1 'no such bridge|/dev/net/tun' --tunnet=bridge:nosuchbr0 64 "$kernel"
 expect "tunnet address that is not one" 1 'not an IPv4 address|/dev/net/tun' --tunnet=banana 64 "$kernel"
+expect "usage shows the jail's options" 0 '\[--chroot=<dir>\] \[--username=<user>\] \[--no-seccomp\]' --help
+expect "--help explains --no-seccomp" 0 '^  --no-seccomp +with --chroot or --username' --help
+expect "--help says a jailed reboot exits 3" 0 'with status 3' --help
+expect "--chroot to a directory that does not exist" 1 '^lguest: --chroot=/nonexistent: No such file or directory$' --chroot=/nonexistent 64 "$kernel"
+expect "--chroot to a file" 1 '^lguest: --chroot=.*/garbage: Not a directory$' --chroot="$work/garbage" 64 "$kernel"
+expect "--username for a user who does not exist" 1 '^lguest: --username=no-such-user: no such user in /etc/passwd$' --username=no-such-user 64 "$kernel"
+expect "--username without a name" 1 'unknown or incomplete option --username' 64 "$kernel" --username
 if [ -e /dev/lguest ]; then
 	n=$((n + 1))
 	echo "ok $n - cmdline: no /dev/lguest # SKIP /dev/lguest exists here"

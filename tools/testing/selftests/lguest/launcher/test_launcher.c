@@ -10,6 +10,7 @@
  */
 #include "../../../../launcher/lguest.c"
 
+#include <sys/utsname.h>
 #include <sys/wait.h>
 
 static unsigned int tests, failures;
@@ -761,6 +762,342 @@ static void block_writes_stay_inside(void)
 	       "block vda: the disk file shrank from 16384 to 8192 bytes");
 }
 
+/*
+ * The jail (L:380, L:390).  Each case is a child that locks itself up the
+ * way the Launcher does, as nobody in a directory of ours, and then tries
+ * what a Guest that took over the Launcher would try.  Changing root and
+ * user needs root, so without it these are skipped.
+ */
+static char jail_root[64], outside_file[64];
+
+static void lock_up(bool filter)
+{
+	jail_dir(jail_root);
+	jail_user("nobody");
+	jail.no_filter = !filter;
+	enter_jail();
+	if (filter)
+		install_syscall_filter();
+}
+
+/*
+ * The file outside must be out of sight, not merely forbidden; a file
+ * inside that only root may read must stay closed; and we must be nobody
+ * with nobody's group and no other.
+ */
+static void jail_walls(void *arg)
+{
+	uid_t uid;
+	gid_t gid;
+
+	lock_up(false);
+	uid = jail.uid;
+	gid = jail.gid;
+	if (open(outside_file, O_RDONLY) >= 0 || errno != ENOENT)
+		err(1, "%s from inside the jail", outside_file);
+	if (open("/root-only", O_RDONLY) >= 0 || errno != EACCES)
+		err(1, "/root-only inside the jail");
+	if (getuid() != uid || geteuid() != uid || getgid() != gid ||
+	    getegid() != gid || getgroups(0, NULL) != 0 || !uid)
+		errx(1, "uid %u gid %u and %d groups, wanted %u %u and none",
+		     getuid(), getgid(), getgroups(0, NULL), uid, gid);
+}
+
+/* What the filter must stop, each after lock_up(true). */
+static void try_open(void)
+{
+	open("/", O_RDONLY);
+}
+
+static void try_socket(void)
+{
+	socket(AF_INET, SOCK_DGRAM, 0);
+}
+
+static void try_exec(void)
+{
+	execl("/lguest", "lguest", NULL);
+}
+
+static void try_fork(void)
+{
+	fork();
+}
+
+static void try_exec_memory(void)
+{
+	mmap(NULL, PAGE_SIZE, PROT_READ | PROT_EXEC,
+	     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
+
+static void try_exec_protect(void)
+{
+	mprotect(guest_base, PAGE_SIZE, PROT_READ | PROT_EXEC);
+}
+
+static void try_other_ioctl(void)
+{
+	int n;
+
+	ioctl(STDIN_FILENO, FIONREAD, &n);
+}
+
+/*
+ * A 32-bit process on a 64-bit kernel can far-jump into the 64-bit code
+ * segment and make x86-64 system calls, whose numbers mean other things:
+ * here 3, close() to x86-64 and read() to i386, which the filter allows.
+ * Only the filter's check of the architecture stands in the way.
+ */
+static void try_x86_64_call(void)
+{
+	long ret;
+
+	asm volatile("movl $2f, %%edx\n\t"
+		     "ljmp $0x33, $1f\n"
+		     ".code64\n"
+		     "1:\tmovl %%esp, %%esp\n\t"
+		     "movl %%eax, %%eax\n\t"
+		     "movl %%edi, %%edi\n\t"
+		     "movl %%edx, %%edx\n\t"
+		     "syscall\n\t"
+		     "pushq $0x23\n\t"
+		     "pushq %%rdx\n\t"
+		     "lretq\n"
+		     ".code32\n"
+		     "2:"
+		     : "=a" (ret) : "a" (3), "D" (-1) : "ecx", "edx", "memory");
+}
+
+static const struct {
+	const char *desc;
+	void (*try)(void);
+	bool needs_x86_64;
+} forbidden[] = {
+	{ "jail: the filter kills for open()", try_open },
+	{ "jail: the filter kills for socket()", try_socket },
+	{ "jail: the filter kills for execve()", try_exec },
+	{ "jail: the filter kills for fork()", try_fork },
+	{ "jail: the filter kills for executable memory", try_exec_memory },
+	{ "jail: the filter kills for mprotect() to executable",
+	  try_exec_protect },
+	{ "jail: the filter kills for an ioctl() not on the terminal list",
+	  try_other_ioctl },
+	{ "jail: the filter kills for an x86-64 call numbered like an allowed one",
+	  try_x86_64_call, true },
+};
+
+static void try_forbidden(void *arg)
+{
+	unsigned int i = (uintptr_t)arg;
+
+	fresh_guest();
+	lock_up(true);
+	forbidden[i].try();
+}
+
+/* Run fn(arg) in a child, which must die of signal sig. */
+static void expect_signal(const char *desc, void (*fn)(void *), void *arg,
+			  int sig)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		fn(arg);
+		exit(0);
+	}
+	waitpid(pid, &status, 0);
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != sig)
+		printf("# expected signal %d, got %s %d\n", sig,
+		       WIFEXITED(status) ? "status" : "signal",
+		       WIFEXITED(status) ? WEXITSTATUS(status) :
+		       WTERMSIG(status));
+	result(WIFSIGNALED(status) && WTERMSIG(status) == sig, desc);
+}
+
+/*
+ * What the Launcher does once the Guest runs, under the filter: the block
+ * device's thread starts and serves a write, a read and a flush, raising
+ * its interrupt each time; the run loop looks for input and clears a
+ * break; the terminal is read and set; malloc() takes a large block.
+ * Our stand-in for /dev/lguest is a file.
+ */
+static const char *blk_path, *lguest_path;
+
+/* Request n: its header, 512 bytes of data and its status, page n at 1 MB. */
+static u8 *blk_offer(struct virtqueue *vq, unsigned int n, u32 type)
+{
+	u8 *page = from_guest_phys((1 << 20) + n * PAGE_SIZE);
+	struct virtio_blk_outhdr *hdr = (void *)page;
+	u16 dir = type == VIRTIO_BLK_T_IN ? VRING_DESC_F_WRITE : 0;
+
+	hdr->type = type;
+	hdr->sector = 1;
+	set_desc(vq, 3 * n, to_guest_phys(hdr), sizeof(*hdr),
+		 VRING_DESC_F_NEXT, 3 * n + 1);
+	set_desc(vq, 3 * n + 1, to_guest_phys(page + 512), 512,
+		 VRING_DESC_F_NEXT | dir, 3 * n + 2);
+	set_desc(vq, 3 * n + 2, to_guest_phys(page + 1024), 1,
+		 VRING_DESC_F_WRITE, 0);
+	offer(vq, 3 * n);
+	return page;
+}
+
+static void jailed_run_loop(void *arg)
+{
+	struct timespec start, now;
+	struct termios term;
+	struct device *dev;
+	u8 *wr, *rd, *fl;
+	void *big;
+
+	fresh_guest();
+	setup_block_file(blk_path);
+	dev = devices.last;
+	lguest_fd = open(lguest_path, O_RDWR);
+	if (lguest_fd < 0)
+		err(1, "%s", lguest_path);
+	lock_up(true);
+
+	big = malloc(1 << 20);
+	free(big);
+	wr = blk_offer(dev->vq, 0, VIRTIO_BLK_T_OUT);
+	rd = blk_offer(dev->vq, 1, VIRTIO_BLK_T_IN);
+	fl = blk_offer(dev->vq, 2, VIRTIO_BLK_T_FLUSH);
+	memset(wr + 512, 0x5a, 512);
+	dev->ready(dev);
+	blk_kick(dev->vq);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (__atomic_load_n(&dev->vq->vring.used->idx, __ATOMIC_ACQUIRE) != 3) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > start.tv_sec + 10)
+			errx(1, "the I/O thread served %u of 3 requests",
+			     dev->vq->vring.used->idx);
+	}
+	if (wr[1024] || rd[1024] || fl[1024] || memcmp(wr + 512, rd + 512, 512))
+		errx(1, "status %u %u %u, or the read differs from the write",
+		     wr[1024], rd[1024], fl[1024]);
+	service_input();
+	if (tcgetattr(STDIN_FILENO, &term) == 0)
+		tcsetattr(STDIN_FILENO, TCSANOW, &term);
+}
+
+/* A jailed Launcher still dies of SIGTERM, putting the terminal back. */
+static void jailed_terminated(void *arg)
+{
+	fresh_guest();
+	lock_up(true);
+	term_saved = true;
+	signal(SIGTERM, die_on_signal);
+	raise(SIGTERM);
+}
+
+/*
+ * The Waker, born in a jail, puts on its filter itself; under it, it
+ * wakes on input with a break, and leaves when its pipe closes.  The jail
+ * here has no chroot, so that we can see the Waker's /proc entry.
+ */
+static void jailed_waker(void *arg)
+{
+	char path[64], line[128];
+	int in[2], status;
+	bool seen = false;
+	struct stat st;
+	FILE *f;
+	int i;
+
+	fresh_guest();
+	if (pipe(in) != 0 || write(in[1], "x", 1) != 1)
+		err(1, "input pipe");
+	watch_fd(in[0], true);
+	lguest_fd = open(lguest_path, O_RDWR | O_TRUNC);
+	if (lguest_fd < 0)
+		err(1, "%s", lguest_path);
+	jail_user("nobody");
+	enter_jail();
+	start_waker();
+	for (i = 0; i < 1000 && fstat(lguest_fd, &st) == 0 && !st.st_size; i++)
+		usleep(10000);
+	if (!st.st_size)
+		errx(1, "the Waker never wrote its break");
+	snprintf(path, sizeof(path), "/proc/%d/status", waker_pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		seen |= !strcmp(line, "Seccomp:\t2\n");
+	if (!seen)
+		errx(1, "the Waker runs without its filter");
+	close(waker_fd);
+	waitpid(waker_pid, &status, 0);
+	waker_pid = 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		errx(1, "the Waker ended with %s %d",
+		     WIFEXITED(status) ? "status" : "signal",
+		     WIFEXITED(status) ? WEXITSTATUS(status) :
+		     WTERMSIG(status));
+}
+
+static void jailed_reboot(void *arg)
+{
+	main_args = (char *[]){ "lguest", NULL };
+	lock_up(true);
+	restart_guest();
+}
+
+static bool on_x86_64_kernel(void)
+{
+	struct utsname u;
+
+	return uname(&u) == 0 && !strcmp(u.machine, "x86_64");
+}
+
+static void skip(const char *desc, const char *why)
+{
+	tests++;
+	printf("ok %u - %s # SKIP %s\n", tests, desc, why);
+}
+
+static void jail_tests(void)
+{
+	static const char zeros[8192];
+	unsigned int i;
+
+	if (getuid() != 0 || system("grep -q ^nobody: /etc/passwd") != 0) {
+		skip("jail", "needs root and a user nobody");
+		return;
+	}
+	snprintf(jail_root, sizeof(jail_root), "%s/jail", tmpdir);
+	snprintf(outside_file, sizeof(outside_file), "%s/outside", tmpdir);
+	write_file(outside_file, "secret", 6);
+	chmod(outside_file, 0644);
+	if (mkdir(jail_root, 0755) != 0)
+		err(1, "%s", jail_root);
+	tmpfile_with("jail/root-only", "secret", 6);
+	chmod(tmpfile_with("jail/root-only", "secret", 6), 0600);
+	blk_path = strdup(tmpfile_with("disk.img", zeros, sizeof(zeros)));
+	lguest_path = strdup(tmpfile_with("dev-lguest", "", 0));
+	chmod(lguest_path, 0666);
+
+	expect("jail: nothing outside the root is in sight, we are nobody in no groups",
+	       jail_walls, NULL, 0, NULL);
+	for (i = 0; i < ARRAY_SIZE(forbidden); i++) {
+		if (forbidden[i].needs_x86_64 && !on_x86_64_kernel())
+			skip(forbidden[i].desc, "not on an x86-64 kernel");
+		else
+			expect_signal(forbidden[i].desc, try_forbidden,
+				      (void *)(uintptr_t)i, SIGSYS);
+	}
+	expect("jail: under the filter, block I/O on its thread, the run loop and the terminal work",
+	       jailed_run_loop, NULL, 0, NULL);
+	expect_signal("jail: under the filter, SIGTERM still ends the Launcher",
+		      jailed_terminated, NULL, SIGTERM);
+	expect("jail: the Waker filters itself, wakes on input and leaves with its pipe",
+	       jailed_waker, NULL, 0, NULL);
+	expect("jail: a reboot ends a jailed Launcher with status 3",
+	       jailed_reboot, NULL, 3, "cannot start it again");
+}
+
 int main(void)
 {
 	char cmd[64];
@@ -790,6 +1127,7 @@ int main(void)
 	expect("notify: an address beyond Guest memory stops the Guest",
 	       notify_outside, NULL, 1, "not a device nor Guest memory");
 	block_writes_stay_inside();
+	jail_tests();
 
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
 	if (system(cmd) != 0)
