@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for the Launcher's loader, ring walker and device page.
+ * Unit tests for the Launcher's loader, ring walker, device page and jail.
  *
  * We compile the Launcher itself in (without its main()) and feed its
  * functions crafted bytes: ELF files, bzImages, rings and device entries,
@@ -1073,7 +1073,6 @@ static void jail_tests(void)
 	chmod(outside_file, 0644);
 	if (mkdir(jail_root, 0755) != 0)
 		err(1, "%s", jail_root);
-	tmpfile_with("jail/root-only", "secret", 6);
 	chmod(tmpfile_with("jail/root-only", "secret", 6), 0600);
 	blk_path = strdup(tmpfile_with("disk.img", zeros, sizeof(zeros)));
 	lguest_path = strdup(tmpfile_with("dev-lguest", "", 0));
