@@ -37,7 +37,7 @@ static unsigned int switcher_pages;
  */
 atomic_t lguest_exits, lguest_syscall_exits, lguest_irqs_raised,
 	lguest_irqs_delivered, lguest_halts, lguest_breaks, lguest_kicked_entries,
-	lguest_pinned_pages, lguest_shadow_pages;
+	lguest_pinned_pages, lguest_shadow_pages, lguest_host_traps_latched;
 static struct dentry *lguest_debugfs;
 
 static void free_switcher_pages(void)
@@ -294,6 +294,8 @@ static int __init init(void)
 				&lguest_pinned_pages);
 	debugfs_create_atomic_t("shadow_pages", 0444, lguest_debugfs,
 				&lguest_shadow_pages);
+	debugfs_create_atomic_t("host_traps_latched", 0444, lguest_debugfs,
+				&lguest_host_traps_latched);
 	return 0;
 }
 

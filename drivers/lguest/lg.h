@@ -149,7 +149,7 @@ extern unsigned long switcher_addr;
 extern struct page **lg_switcher_pages;
 extern atomic_t lguest_exits, lguest_syscall_exits, lguest_irqs_raised,
 	lguest_irqs_delivered, lguest_halts, lguest_breaks, lguest_kicked_entries,
-	lguest_pinned_pages, lguest_shadow_pages;
+	lguest_pinned_pages, lguest_shadow_pages, lguest_host_traps_latched;
 bool lguest_address_ok(const struct lguest *lg, unsigned long addr,
 		       unsigned long len);
 void __lgread(struct lg_cpu *cpu, void *dst, unsigned long addr,

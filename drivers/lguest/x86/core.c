@@ -200,6 +200,28 @@ static void run_guest_once(struct lg_cpu *cpu, struct lguest_pages *pages)
 	restore_ldt(ldt);
 }
 
+/*H:535
+ * An NMI or machine check that arrived while the Switcher was half way
+ * between the Host and the Guest was only noted (S:160).  Now that we
+ * are the Host again, with interrupts still off, we raise it with a
+ * software interrupt through our own IDT, which runs the same handler
+ * the processor would have: late by a few instructions, never lost.  An
+ * NMI noted on the way into the Guest waits for the Guest's next exit,
+ * at most a tick away.
+:*/
+static void raise_latched_host_traps(struct lguest_pages *pages)
+{
+	unsigned long latched = xchg(&pages->state.host_traps_latched, 0);
+
+	if (!latched)
+		return;
+	atomic_inc(&lguest_host_traps_latched);
+	if (latched & BIT(X86_TRAP_NMI))
+		asm volatile("int $2");
+	if (latched & BIT(X86_TRAP_MC))
+		asm volatile("int $18");
+}
+
 /*H:540
  * Running the Guest, seen from the Host: the Guest's FPU registers are
  * the Launcher's (they are loaded if the kernel had put them away), the
@@ -235,6 +257,7 @@ bool lguest_arch_run_guest(struct lg_cpu *cpu)
 		write_cr0(read_cr0() | X86_CR0_TS);
 
 	run_guest_once(cpu, pages);
+	raise_latched_host_traps(pages);
 
 	if (cpu->ts)
 		write_cr0(read_cr0() & ~X86_CR0_TS);
@@ -361,9 +384,9 @@ static void reflect_page_fault(struct lg_cpu *cpu)
 
 /*H:560
  * Why did the Guest stop?  A trap in the Switcher itself (outside the
- * Guest) can only be an interrupt for the Host, which has been handled,
- * or the processor refusing the Guest's state as we entered: bad segment
- * registers, say.  Then the Guest's own traps: a hypercall, a page fault
+ * Guest) can only be the processor refusing the Guest's state as we
+ * entered: bad segment registers, say (an NMI there was only noted,
+ * H:535).  Then the Guest's own traps: a hypercall, a page fault
  * (ours to fix or the Guest's to handle), an I/O instruction, and the
  * rest, which we reflect.  Interrupts for the Host have already been
  * handled by the Host by the time we get here.
@@ -374,10 +397,9 @@ void lguest_arch_handle_trap(struct lg_cpu *cpu)
 	struct lguest_regs *regs = &cpu->regs;
 
 	if (cpu->switcher_trapped) {
-		if (trap != X86_TRAP_NMI && trap < FIRST_EXTERNAL_VECTOR)
-			kill_guest(cpu, "the processor refused the Guest's state (trap %lu, error %#lx): cs %#lx ss %#lx ds %#lx es %#lx fs %#lx gs %#lx",
-				   trap, cpu->trap_errcode, regs->cs, regs->ss,
-				   regs->ds, regs->es, regs->fs, regs->gs);
+		kill_guest(cpu, "the processor refused the Guest's state (trap %lu, error %#lx): cs %#lx ss %#lx ds %#lx es %#lx fs %#lx gs %#lx",
+			   trap, cpu->trap_errcode, regs->cs, regs->ss,
+			   regs->ds, regs->es, regs->fs, regs->gs);
 		return;
 	}
 

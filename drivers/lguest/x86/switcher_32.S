@@ -19,6 +19,7 @@
 #include <asm/page.h>
 #include <asm/segment.h>
 #include <asm/lguest.h>
+#include <asm/processor-flags.h>
 
 .text
 .global start_switcher_text
@@ -44,14 +45,16 @@ switch_to_guest:
 
 	/*
 	 * The order of what follows is chosen for the NMI, which can arrive
-	 * between any two instructions.  We first move onto this CPU's
-	 * register page, then load the Guest's IDT: from then on an NMI
-	 * lands in our own trap code on a stack it can find its way back
-	 * from.  Only then the Guest's GDT (whose kernel segments would not
-	 * do for the Host's handlers), its TSS, and its page tables.
+	 * between any two instructions.  We load the Guest's IDT while still
+	 * on the Host's stack: from then on an NMI lands in our own stub,
+	 * which notes it for the Host and lets us finish (S:160), and the
+	 * Host's handler never runs on the small stack of the register page
+	 * we move onto next.  Then the Guest's GDT (whose kernel segments
+	 * would not do for the Host's handlers), its TSS, and its page
+	 * tables.
 	 */
-	leal	LGUEST_PAGES_regs(%eax), %esp
 	lidt	LGUEST_PAGES_guest_idt_desc(%eax)
+	leal	LGUEST_PAGES_regs(%eax), %esp
 	lgdt	LGUEST_PAGES_guest_gdt_desc(%eax)
 	movl	$(GDT_ENTRY_TSS * 8), %edx
 	ltr	%dx
@@ -84,10 +87,10 @@ switch_to_guest:
  * page now holds a complete struct lguest_regs, and undo switch_to_guest.
  *
  * We find our struct lguest_pages from the IDT we are running under,
- * which lives inside it, rather than from the stack: a trap in the
- * middle of the Switcher can find us on a different stack.  Such a trap
- * is also noted, so the Host knows the Guest's registers are not in
- * their place this time.
+ * which lives inside it, rather than from the stack.  A trap that hit
+ * the Switcher itself (the processor refusing the Guest's segments as we
+ * iret into it) is noted, so the Host knows the Guest never ran and its
+ * registers are not in the page.
 :*/
 .macro SWITCH_TO_HOST
 	pushl	%es
@@ -123,11 +126,12 @@ switch_to_guest:
 	movl	56(%esp), %ecx
 	andl	$3, %ecx
 
+	/* The Host's stack before its IDT, for the NMI again (S:160). */
 	movl	LGUEST_PAGES_host_cr3(%eax), %edx
 	movl	%edx, %cr3
 	lgdt	LGUEST_PAGES_host_gdt_desc(%eax)
-	lidt	LGUEST_PAGES_host_idt_desc(%eax)
 	movl	LGUEST_PAGES_host_sp(%eax), %esp
+	lidt	LGUEST_PAGES_host_idt_desc(%eax)
 
 	xorl	%edx, %edx
 	testl	%ecx, %ecx
@@ -194,9 +198,10 @@ deliver_to_host:
  * pushes no error code, so every frame has the same shape, then the
  * vector number.  Each stub's address goes into default_idt_entries
  * for the Host to build the Guest's IDT from.  Traps go back to the
- * Host; the NMI, machine checks and every external interrupt go to the
- * Host's handlers; the system call vector is the Guest's, so it goes
- * back to the Host to be reflected, when it is not trapped directly.
+ * Host; every external interrupt goes to the Host's handlers, and so do
+ * the NMI and machine checks, after a look at what they interrupted
+ * (S:160); the system call vector is the Guest's, so it goes back to
+ * the Host to be reflected, when it is not trapped directly.
 :*/
 .macro IRQ_STUB vec, target
 	.data
@@ -211,13 +216,56 @@ deliver_to_host:
 	jmp	\target
 .endm
 
+/*S:160
+ * An NMI or a machine check can arrive anywhere, the Switcher included.
+ * One that interrupts the Guest goes to the Host's handler like any
+ * interrupt.  One that interrupts the Switcher (the code segment it
+ * interrupted is ring 0) must not: the Switcher is half way through
+ * saving or loading the Guest, and giving up there loses a hypercall or
+ * runs the Guest from stale registers.  So we only note it, in the
+ * state page the Guest cannot write, and return to finish the switch;
+ * the Host raises it again the moment it is back (H:535).  The page is
+ * read only here too, so for that one bit we turn off write protection,
+ * with NMIs held off until our iret.
+:*/
+host_trap_in_switcher:
+	pushl	%eax
+	pushl	%ecx
+	subl	$8, %esp
+	sidt	2(%esp)
+	movl	4(%esp), %eax
+	addl	$8, %esp
+	subl	$LGUEST_PAGES_guest_idt, %eax
+	movl	8(%esp), %ecx
+	pushl	%edx
+	movl	%cr0, %edx
+	andl	$~X86_CR0_WP, %edx
+	movl	%edx, %cr0
+	btsl	%ecx, LGUEST_PAGES_host_traps_latched(%eax)
+	orl	$X86_CR0_WP, %edx
+	movl	%edx, %cr0
+	popl	%edx
+	popl	%ecx
+	popl	%eax
+	addl	$8, %esp
+	iret
+
+/* The NMI's and machine check's stubs come here first. */
+host_trap:
+	testl	$3, 12(%esp)
+	jz	host_trap_in_switcher
+	jmp	deliver_to_host
+/*:*/
+
 	.data
 .global default_idt_entries
 default_idt_entries:
 	.text
 	vec = 0
 	.rept 256
-	.if (vec == 2) || (vec == 18) || ((vec >= 32) && (vec != 0x80))
+	.if (vec == 2) || (vec == 18)
+	IRQ_STUB vec, host_trap
+	.elseif (vec >= 32) && (vec != 0x80)
 	IRQ_STUB vec, deliver_to_host
 	.else
 	IRQ_STUB vec, return_to_host

@@ -70,11 +70,16 @@ struct lguest_ro_state {
 	unsigned long host_sp;
 	/*
 	 * Set by the Switcher when the trap that brought it back to the Host
-	 * interrupted the Switcher itself rather than the Guest (an NMI in
-	 * the middle of a switch): the Guest's registers are then not where
-	 * they should be.
+	 * interrupted the Switcher itself rather than the Guest (the
+	 * processor refusing the Guest's segments on the way in): the
+	 * Guest's registers are then not where they should be.
 	 */
 	unsigned long switcher_trapped;
+	/*
+	 * A bit for each NMI or machine check (by vector) that arrived while
+	 * the Switcher was switching, for the Host to raise when it is back.
+	 */
+	unsigned long host_traps_latched;
 
 	/* The tables the Guest runs with, checked and fixed by the Host. */
 	struct desc_ptr guest_idt_desc;

@@ -132,7 +132,8 @@ make_host_cpio() {
 	cp "$b/guest.img" "$b/guest-initrd.cpio" "$root/"
 	if [ -d "$b/guests" ]; then
 		mkdir -p "$root/guests"
-		find "$b/guests" -name '*.elf' -exec cp {} "$root/guests/" \;
+		find "$b/guests" -maxdepth 1 \( -name '*.elf' -o -name '*.ko' \) \
+			-exec cp {} "$root/guests/" \;
 		cp "$b"/guests/bin/* "$root/bin/" 2>/dev/null || true
 	fi
 	(cd "$root" && find . | cpio -o -H newc --quiet) > "$b/host.cpio.new"
