@@ -76,7 +76,7 @@ OPEN = re.compile(r"^\s*/\*([PGDLHSM]):(\d+)(.*)$")
 END = "/*:*/"
 TAG_REF = re.compile(r"(?<![\w:])([PGDLHSM]):(\d{3})\b")
 LONGEST = 120
-IDENT = re.compile(r"(?<![A-Za-z0-9_$])[A-Za-z_][A-Za-z0-9_]*")
+IDENT = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_]*")
 C_KEYWORDS = frozenset("""auto break case char const continue default do double
     else enum extern float for goto if inline int long register restrict return
     short signed sizeof static struct switch typedef union unsigned void
@@ -361,6 +361,8 @@ def construct_ends(src, code):
 
 
 def elide(src, code):
+    """Code longer than LONGEST lines, cut after the last whole construct
+    that fits, with a line saying what is left out."""
     if len(code) <= LONGEST:
         return code
     cut = None
@@ -370,9 +372,15 @@ def elide(src, code):
         cut = k
     if cut is None:
         return code
-    rest = code[cut + 1:]
-    note = f"[... {len(rest)} more lines, {src.path}:{rest[0][0]}-{rest[-1][0]} ...]"
-    return code[:cut + 1] + [(None, note)]
+    kept, rest = code[:cut], code[cut + 1:]
+    names = []
+    for n, text in rest:
+        m = re.match(r"^[A-Za-z_].*?\b([A-Za-z_]\w*)\s*\(", src.clean[n - 1])
+        if m and src.depth[n - 1] == 0 and not src.clean[n - 1].rstrip().endswith(";"):
+            names.append(m.group(1) + "()")
+    what = ": " + ", ".join(names) if names else ""
+    return kept + [(None, f"[... {len(rest)} more lines{what} "
+                          f"({src.path}:{rest[0][0]}-{rest[-1][0]}) ...]")]
 
 
 # ---------------------------------------------------------------------------
@@ -997,7 +1005,7 @@ body{margin:0;font-family:Georgia,'DejaVu Serif',serif;color:#252519;
  background:#fff;line-height:1.5}
 a{color:#261a3b}a.name{text-decoration:none;border-bottom:1px dotted #99a}
 a.name:hover{background:#ffc}
-header,.part-head{padding:1.5em 2em;max-width:70em}
+header{padding:1.5em 2em;max-width:70em}.part-head{padding:1em 2em}
 h1{font-size:2em;margin:.3em 0}h2{font-size:1.5em;margin:.2em 0}
 nav ol{padding-left:1.2em}nav li{margin:.6em 0}nav .opener{color:#555;font-size:.92em}
 nav .tags{font-family:monospace;font-size:.8em}
@@ -1006,11 +1014,12 @@ nav .tags{font-family:monospace;font-size:.8em}
 .prose{flex:0 0 34%;box-sizing:border-box;padding:.8em 1.6em;font-size:.95em;
  overflow-wrap:break-word}
 .prose pre{white-space:pre-wrap;background:#f4f4f0;padding:.3em}
-.prose code{font-size:.9em}
+.prose code{font-family:'DejaVu Sans Mono',Menlo,Consolas,monospace;font-size:.85em}
 .code{flex:1 1 66%;min-width:0;box-sizing:border-box;background:#f5f5ff;
  border-left:1px solid #e5e5ee;padding:.8em 1em;overflow-x:auto}
 .code pre{margin:0;font-size:12px;line-height:1.4;tab-size:8;-moz-tab-size:8}
 .code .elided{color:#888;font-style:italic}
+.exercise .prose{flex:1 1 auto;max-width:52em}.exercise .code{display:none}
 .tag{font-family:monospace;font-weight:bold}
 .where{font-family:monospace;color:#777;font-size:.8em}
 @media (max-width:900px){.section{display:block}.code{border-left:0}}
@@ -1023,11 +1032,16 @@ def highlighter(src):
 
 
 def name_link(tour, section, text, name, nss, prose, path=None, line=None):
+    """A name as HTML: a link to the section that introduces it, in a
+    typewriter face when it stands in prose."""
     target = tour.link(section, name, nss, prose, path, line)
     if not target:
         return html.escape(text)
+    shown = html.escape(text)
+    if prose and line is None:
+        shown = f"<code>{shown}</code>"
     return (f'<a class="name" href="#{tag_id(target.tag)}" title="{target.tag}: '
-            f'{html.escape(target.path)}:{target.line}">{html.escape(text)}</a>')
+            f'{html.escape(target.path)}:{target.line}">{shown}</a>')
 
 
 def prose_html(tour, section, text):
@@ -1115,7 +1129,7 @@ def first_sentence(section):
     if not paras:
         return ""
     text = " ".join(paras[0].split())
-    m = re.search(r"(.+?[.:!?])(\s|$)", text)
+    m = re.search(r"(.+?[.!?])(\s|$)", text)
     return m.group(1) if m else text
 
 
@@ -1125,7 +1139,7 @@ def write_html(out, tour, letters):
     out.write("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
               "<title>The lguest journey</title><style>" + STYLE +
               HtmlFormatter(style="friendly").get_style_defs(".code pre") +
-              "</style></head><body>\n<header><h1>The lguest journey</h1>\n"
+              ".code pre{background:transparent}</style></head><body>\n<header><h1>The lguest journey</h1>\n"
               "<p>lguest's source, read in order: each section's prose on the "
               "left, the code it explains on the right.  Every name the project "
               "defines links to the section that introduces it.</p>\n"
@@ -1145,7 +1159,8 @@ def write_html(out, tour, letters):
         out.write(f'<section id="part-{letter}"><div class="part-head">'
                   f"<h2>{letter}: {html.escape(title)}</h2></div>\n")
         for s in part:
-            out.write(f'<div class="section" id="{tag_id(s.tag)}"><div class="prose">'
+            kind = "section" if s.has_code() else "section exercise"
+            out.write(f'<div class="{kind}" id="{tag_id(s.tag)}"><div class="prose">'
                       f'<p><a class="tag" href="#{tag_id(s.tag)}">{s.tag}</a> '
                       f'<span class="where">{html.escape(s.path)}:{s.line}</span></p>\n'
                       + paragraphs_html(tour, s) + '</div><div class="code">'
