@@ -1865,16 +1865,16 @@ static void tell_kernel(unsigned long pgdir, unsigned long start)
  *	lguest 64 vmlinux root=/dev/vda --block=rootfs.img
  *
  * Its main() is the whole program at a glance, written, like the rest,
- * in the kernel's dialect (L:110).  It reads the command
- * line (L:500) and lays out the Guest's "physical" memory inside its own
- * address space (L:120, L:150).  It puts the kernel and an initrd into
- * that memory, with page tables and boot parameters (L:180, L:190,
- * L:200, L:210), and writes the little page of device descriptions the
- * Guest will find above its RAM (L:300): disks (L:365), network cards
- * (L:355, L:357), an entropy source (L:370) and the console (L:340).
- * Then it hands the lot to the Host through /dev/lguest (L:510) and sits
- * in a loop (L:440): reading /dev/lguest runs the Guest, and the read
- * only returns when the Guest wants something from a device, or dies, or
+ * in the kernel's dialect (L:110).  It reads the command line (L:500)
+ * and lays out the Guest's "physical" memory inside its own address
+ * space (L:120, L:150).  It puts the kernel and an initrd into that
+ * memory, with page tables and boot parameters (L:180, L:190, L:200,
+ * L:210), and writes the little page of device descriptions the Guest
+ * will find above its RAM (L:300): disks (L:365), network cards (L:355,
+ * L:357), an entropy source (L:370) and the console (L:340).  Then it
+ * hands the lot to the Host through /dev/lguest (L:510) and sits in a
+ * loop (L:440): reading /dev/lguest runs the Guest, and the read only
+ * returns when the Guest wants something from a device, or dies, or
  * asks to be rebooted.  A child process, the Waker (L:400), watches for
  * input meanwhile, and however we leave, the terminal is put back as we
  * found it (L:130).
