@@ -55,6 +55,7 @@ the kernel's code never sees the Launcher's.
 import argparse
 import glob
 import html
+import importlib.util
 import os
 import re
 import signal
@@ -1156,6 +1157,11 @@ def write_html(out, tour, letters):
     out.write("</body></html>\n")
 
 
+def fail(why):
+    print(f"journey: {why}", file=sys.stderr)
+    return 1
+
+
 def main():
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -1167,6 +1173,15 @@ def main():
     ap.add_argument("--check", action="store_true",
                     help="only report problems: tags, cut constructs, forward references")
     args = ap.parse_args()
+    letters = args.part.upper()
+    wrong = sorted(set(letters) - {letter for letter, _ in PARTS})
+    if wrong:
+        return fail(f"--part {args.part}: there is no part {', '.join(wrong)} "
+                    f"(the parts are {''.join(letter for letter, _ in PARTS)})")
+    if not lguest_files(args.tree):
+        return fail(f"{args.tree}: no lguest sources here (give the top of the project)")
+    if args.html and not importlib.util.find_spec("pygments"):
+        return fail("--html needs Pygments (on Debian: apt-get install python3-pygments)")
 
     tour = Tour(args.tree)
     if args.check:
@@ -1177,7 +1192,6 @@ def main():
         return 1 if problems else 0
     for p in tour.problems:
         print(f"journey: {p}", file=sys.stderr)
-    letters = args.part.upper()
     if args.html:
         with open(args.html, "w", encoding="utf-8") as f:
             write_html(f, tour, letters)

@@ -385,6 +385,18 @@ def the_page_links_names_to_their_sections():
         'href="#G-010"' in text and text.count('class="section') == 7
 
 
+@test
+def bad_input_gets_one_line():
+    """a part that does not exist, or a tree with no lguest in it, gets
+    one line on stderr and exit status 1"""
+    runs = [subprocess.run([sys.executable, JOURNEY, *args], capture_output=True,
+                           text=True)
+            for args in (["--part", "PX", tree({})], [tempfile.mkdtemp()])]
+    return all(r.returncode == 1 and r.stdout == "" and
+               len(r.stderr.splitlines()) == 1 and r.stderr.startswith("journey: ")
+               for r in runs)
+
+
 def main():
     failed = 0
     for n, fn in enumerate(TESTS, 1):
@@ -393,7 +405,8 @@ def main():
         except Exception as e:  # a crash is a failure, said as one
             print(f"# {fn.__name__}: {type(e).__name__}: {e}")
             ok = False
-        print(f"{'ok' if ok else 'not ok'} {n} - journey: {fn.__doc__}")
+        what = " ".join(fn.__doc__.split())
+        print(f"{'ok' if ok else 'not ok'} {n} - journey: {what}")
         failed += not ok
     print(f"1..{len(TESTS)}")
     return 1 if failed else 0
