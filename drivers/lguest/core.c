@@ -1,12 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-/*P:400
- * This is the Host: lg.ko.  It is a module that gives the Launcher a file,
- * /dev/lguest, through which the Launcher hands over the Guest's memory
- * and then, by reading, runs it.  The Host does three things: it moves
- * the processor between itself and the Guest (the Switcher), it answers
- * the Guest's hypercalls, and it keeps the Guest inside its memory by
- * running it on shadow page tables it builds itself.
-:*/
 #include <linux/module.h>
 #include <linux/mm.h>
 #include <linux/vmalloc.h>
@@ -21,7 +13,9 @@
  * fits below the end of the vmalloc area, so in a Guest's shadow page
  * directory the Switcher has a whole slot to itself: one entry there,
  * pointing at a page table we own, maps it.  The Guest is told to keep
- * out of everything from switcher_addr up.
+ * out of everything from switcher_addr up.  The first page holds the
+ * Switcher's code (S:100 to S:150, copied from between start_switcher_text
+ * and end_switcher_text), the rest are each processor's (H:015).
 :*/
 unsigned long switcher_addr;
 struct page **lg_switcher_pages;
@@ -155,12 +149,12 @@ void __lgwrite(struct lg_cpu *cpu, unsigned long addr, const void *b,
 		kill_guest(cpu, "bad write address %#lx len %u", addr, bytes);
 }
 
-/*H:040
- * The Launcher's read() comes here, and this loop is the Guest's life.
- * Each time round we first finish what the Guest asked for last time
- * (hypercalls), then see whether the Launcher must hear about something
- * (a NOTIFY, the Guest's death, a signal, a break from the Waker), offer
- * the Guest a waiting interrupt, and run it until it next traps.
+/*H:042
+ * A Guest that halted sleeps here until something wants it: an
+ * interrupt it can take (interrupt_pending(), H:230), a break from the
+ * Waker, or a signal.  We set our state before we look, so a wake-up
+ * that comes between the look and schedule() is not lost: it makes
+ * schedule() return at once.
 :*/
 static bool should_sleep(struct lg_cpu *cpu)
 {
@@ -204,6 +198,16 @@ void kick_guest_cpu(struct lg_cpu *cpu)
 		kick_process(cpu->tsk);
 }
 
+/*H:040
+ * The Launcher's read() comes here (H:060), and this loop is the Guest's
+ * life.  Each time round we first finish what the Guest asked for last
+ * time (do_hypercalls(), H:140), then see whether the Launcher must hear
+ * about something (a NOTIFY, the Guest's death, a signal, a break from
+ * the Waker), and offer the Guest a waiting interrupt (H:230, H:240).  A
+ * Guest that halted sleeps (H:042); any other runs until it next traps
+ * (lguest_arch_run_guest(), H:540), and we see why it stopped
+ * (lguest_arch_handle_trap(), H:560).  The kicked flag is H:045's story.
+:*/
 int run_guest(struct lg_cpu *cpu, unsigned long __user *user)
 {
 	while (!cpu->lg->dead) {
@@ -263,6 +267,19 @@ int run_guest(struct lg_cpu *cpu, unsigned long __user *user)
 	return -ENOENT;
 }
 
+/*P:400
+ * This is the Host: lg.ko.  It is a module that gives the Launcher a file,
+ * /dev/lguest, through which the Launcher hands over the Guest's memory
+ * and then, by reading, runs it.  The Host does three things: it moves
+ * the processor between itself and the Guest (the Switcher), it answers
+ * the Guest's hypercalls, and it keeps the Guest inside its memory by
+ * running it on shadow page tables it builds itself.
+ *
+ * Loading the module sets up what every Guest will share: the Switcher's
+ * pages at the top of the address space (map_switcher(), H:020), each
+ * processor's part of them (H:500), /dev/lguest itself (H:060), and a
+ * few counters in debugfs for the tests and the curious (H:020 again).
+:*/
 static int __init init(void)
 {
 	int err;

@@ -1,12 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-/*P:500
- * A Guest asks the Host for things by hypercall: a software interrupt,
- * int $0x1F, with the call number in %eax and up to three arguments in
- * %edx, %ebx and %ecx.  Calls that need no answer at once can instead
- * be queued in a ring in struct lguest_data, and the Host works through
- * the ring whenever the Guest next comes out.  This file is the
- * dispatcher for both.
-:*/
 #include <linux/uaccess.h>
 #include <linux/ktime.h>
 #include <linux/timekeeping.h>
@@ -45,8 +37,11 @@ static void guest_shutdown(struct lg_cpu *cpu, unsigned long msg_pa,
 
 /*H:110
  * Here is the whole list.  Most calls are one line, because the work
- * is elsewhere: segments in segments.c, traps and the timer in
- * interrupts_and_traps.c, page tables in page_tables.c.
+ * is elsewhere, and this is the map of where: shutting down just below
+ * (H:120); the IDT, the kernel stack and the timer in
+ * interrupts_and_traps.c (H:260, H:280, H:290); the GDT and TLS in
+ * segments.c (H:310); and the page tables in page_tables.c: entries
+ * changed (H:450), flushes (H:460) and a new page directory (H:470).
 :*/
 static void do_hcall(struct lg_cpu *cpu, struct hcall_args *args)
 {
@@ -136,6 +131,13 @@ static void do_async_hcalls(struct lg_cpu *cpu)
 }
 
 /*H:100
+ * Hypercalls.  A Guest asks the Host for things with a software
+ * interrupt, int $0x1F, the call number in %eax and up to three
+ * arguments in %edx, %ebx and %ecx (G:030 showed the Guest's side).
+ * Calls that need no answer at once can instead be queued in a ring in
+ * struct lguest_data, and the Host works through the ring whenever the
+ * Guest next comes out.  This file is the dispatcher for both.
+ *
  * The first hypercall must be LGUEST_INIT with the physical address of
  * the Guest's struct lguest_data.  We tell the Guest how much of the top
  * of its address space is the Switcher's and how fast its TSC runs (if

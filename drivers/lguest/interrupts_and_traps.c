@@ -1,18 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
-/*P:600
- * A Guest has interrupts and traps like any kernel, but it never gets
- * them straight from the processor: the processor delivers everything
- * to the Switcher, and the Host decides what the Guest should see.  So
- * the Host must do by hand what the processor does for an interrupt:
- * push a frame onto the Guest's stack and jump to the handler the Guest
- * registered in its IDT.  This file is that, plus the Guest's timer.
-:*/
 #include <linux/uaccess.h>
 #include <linux/hrtimer.h>
 #include <linux/sched.h>
 #include <asm/irq_vectors.h>
 #include "lg.h"
 
+/*H:200
+ * Interrupts and traps.  A Guest has them like any kernel, but it never
+ * gets them straight from the processor: the processor delivers
+ * everything to the Switcher, and the Host decides what the Guest should
+ * see.  So the Host must do by hand what the processor does for an
+ * interrupt: push a frame onto the Guest's stack and jump to the handler
+ * the Guest registered in its IDT.  This file is that (H:205 to H:220),
+ * the virtual interrupts it delivers (H:230 to H:250), the Guest's IDT
+ * (H:260, H:270) and kernel stack (H:280), and the Guest's timer
+ * (H:290).  First, two questions we ask of an IDT entry: where does it
+ * go, and is it there at all.
+:*/
 static unsigned long idt_address(const gate_desc *g)
 {
 	return gate_offset(g);
@@ -23,10 +27,10 @@ static bool idt_present(const gate_desc *g)
 	return g->bits.p;
 }
 
-/*H:200
+/*H:205
  * Pushing onto the Guest's stack means writing Guest virtual addresses,
- * which we translate through the Guest's own page tables (guest_pa()
- * kills a Guest whose stack is not mapped).
+ * which we translate through the Guest's own page tables (guest_pa(),
+ * H:440, kills a Guest whose stack is not mapped).
 :*/
 static void push_guest_stack(struct lg_cpu *cpu, unsigned long *sp, u32 val)
 {

@@ -20,8 +20,10 @@
  * The Host keeps, for each Guest, a struct lguest: where its memory lives
  * in the Launcher, how far it reaches, its shadow page tables, why it
  * died if it did.  One Guest has one virtual CPU here (an SMP Guest is an
- * exercise for the reader), kept in a struct lg_cpu: its registers, its
- * interrupts, its descriptor tables and its timer.
+ * exercise for the reader), kept in a struct lg_cpu: its registers (in
+ * the layout of H:012), its interrupts, its descriptor tables and its
+ * timer.  We meet the run loop that owns most of it in H:040 and H:060,
+ * the other threads that poke at it in H:045 and H:250.
 :*/
 
 /* How many of a Guest's page directories we keep shadows of. */
@@ -110,13 +112,6 @@ struct lg_cpu {
 	struct lg_cpu_arch arch;
 };
 
-/*M:020
- * One struct lg_cpu per Guest: a uniprocessor Guest.  An SMP Guest needs
- * an array of them, one Launcher thread each (the read offset already
- * names the CPU), interrupts that can be aimed at one CPU, and shadow
- * page tables shared with care: a flush on one virtual CPU must reach
- * the others, which is the Guest's IPI, which is one more hypercall.
-:*/
 struct lguest {
 	/* Where Guest physical address 0 lives in the Launcher. */
 	void __user *mem_base;
@@ -135,6 +130,8 @@ struct lguest {
 	/* Why the Guest died (a string), ERR_PTR(-ERESTART), or NULL. */
 	char *dead;
 };
+
+/*:*/
 
 /*
  * x86/switcher_32.S: the Switcher's code lies between these two, and
@@ -159,13 +156,14 @@ void __lgwrite(struct lg_cpu *cpu, unsigned long addr, const void *src,
 int run_guest(struct lg_cpu *cpu, unsigned long __user *user);
 void kick_guest_cpu(struct lg_cpu *cpu);
 
-/*
+/*H:035
  * Typed helpers: lgread(cpu, addr, type) reads one value of Guest memory,
  * lgwrite(cpu, addr, type, val) writes one; both kill the Guest if the
  * address is not its own.
- */
+:*/
 #define lgread(cpu, addr, type)							({ type _v; __lgread((cpu), &_v, (addr), sizeof(_v)); _v; })
 #define lgwrite(cpu, addr, type, val)						do {										type _v = (val);							__lgwrite((cpu), (addr), &_v, sizeof(_v));			} while (0)
+/*:*/
 
 /* lguest_user.c: */
 int lguest_device_init(void);
@@ -215,7 +213,7 @@ bool lguest_arch_run_guest(struct lg_cpu *cpu);
 void lguest_arch_handle_trap(struct lg_cpu *cpu);
 void lguest_arch_setup_regs(struct lg_cpu *cpu, unsigned long start);
 
-/*H:090
+/*H:028
  * A Guest that breaks the rules is killed: we remember why (the Launcher's
  * next read returns ENOENT, and the one after that the reason), and it
  * never runs again.  The first reason wins; later ones are usually just
@@ -229,5 +227,13 @@ do {								\
 			(cpu)->lg->dead = ERR_PTR(-ENOMEM);	\
 	}							\
 } while (0)
+
+/*M:020
+ * One struct lg_cpu per Guest: a uniprocessor Guest.  An SMP Guest needs
+ * an array of them, one Launcher thread each (the read offset already
+ * names the CPU), interrupts that can be aimed at one CPU, and shadow
+ * page tables shared with care: a flush on one virtual CPU must reach
+ * the others, which is the Guest's IPI, which is one more hypercall.
+:*/
 
 #endif /* _LGUEST_H */

@@ -276,6 +276,12 @@ static int lg_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 	return 0;
 }
 
+/*D:155
+ * That is every operation the virtio core asks of a transport, gathered
+ * in one table (our bus has no name worth giving).  When a device's last
+ * reference goes, the core calls its release, and the lguest_device
+ * around it goes too.
+:*/
 static const char *lg_bus_name(struct virtio_device *vdev)
 {
 	return "";

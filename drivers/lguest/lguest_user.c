@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*P:200
  * /dev/lguest is the Launcher's door into the Host.  Its protocol is
- * small: write LHREQ_INITIALIZE once to describe the Guest, then read to
- * run it; write LHREQ_IRQ to give it an interrupt and LHREQ_BREAK to get
- * the running thread out.  Each open file is one Guest; closing the last
- * descriptor of it frees everything.
+ * small (L:010 has the requests): write LHREQ_INITIALIZE once to describe
+ * the Guest, then read to run it; write LHREQ_IRQ to give it an interrupt
+ * and LHREQ_BREAK to get the running thread out.  Each open file is one
+ * Guest; closing the last descriptor of it frees everything.
 :*/
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -16,12 +16,13 @@
 /* Only one Guest is set up at a time; running them needs no lock. */
 static DEFINE_MUTEX(lguest_init_lock);
 
-/*L:055
- * The Waker asks for a break with LHREQ_BREAK 1: we flag it, wake or
- * kick the Launcher's thread out of the Guest (its read returns EAGAIN)
- * and hold the Waker here until the Launcher has dealt with the input
- * and says LHREQ_BREAK 0.  So the Waker never spins on input nobody has
- * read yet.
+/*H:048
+ * The Launcher's Waker (L:400) asks for a break with LHREQ_BREAK 1: we
+ * flag it, wake or kick the Launcher's thread out of the Guest (its read
+ * returns EAGAIN) and hold the Waker here until the Launcher has dealt
+ * with the input and says LHREQ_BREAK 0.  So the Waker never spins on
+ * input nobody has read yet.  The Launcher's other request, LHREQ_IRQ,
+ * raises an interrupt, which H:250 shows the Host keeping for the Guest.
 :*/
 static int break_guest_out(struct lg_cpu *cpu, const unsigned long __user *in)
 {
@@ -58,7 +59,8 @@ static int user_send_irq(struct lg_cpu *cpu, const unsigned long __user *in)
  * the Launcher, how many pages of it there are, the Guest physical
  * address of the first page directory and the entry point.  We check
  * each of them, because after this the Launcher is just as untrusted
- * as the Guest.
+ * as the Guest.  Then the Guest gets its first shadow page tables
+ * (H:485), its timer (H:290) and its first registers (H:510).
 :*/
 static int check_guest_layout(unsigned long base, unsigned long pfn_limit,
 			      unsigned long pgdir)
@@ -162,7 +164,9 @@ static ssize_t write(struct file *file, const char __user *in,
 /*H:060
  * Reading runs the Guest.  Only the thread that set it up may do so (the
  * Host wakes that thread for interrupts).  A dead Guest's reason is
- * handed out on the read after the one that said ENOENT.
+ * handed out on the read after the one that said ENOENT.  Closing the
+ * file is the Guest's end: its timer stops, its shadow page tables go
+ * (H:485), and the rest is freed.
 :*/
 static ssize_t read(struct file *file, char __user *user, size_t size,
 		    loff_t *off)

@@ -1,5 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/*P:800
+#include <linux/mm.h>
+#include <linux/gfp.h>
+#include <linux/uaccess.h>
+#include <asm/trap_pf.h>
+#include "lg.h"
+
+/*H:400
  * Shadow page tables.  The Guest keeps page tables like any kernel, but
  * it cannot be allowed to give them to the processor: its "physical"
  * addresses are offsets into the Launcher's memory, not real ones, and
@@ -8,22 +14,15 @@
  * Guest first faults on it, with the real page that backs the Guest's
  * page.  The Guest tells us by hypercall when it changes an entry, so we
  * can throw away our stale copy.
+ *
+ * The way through: what a shadow entry holds (H:405 to H:420), the fault
+ * that fills one in (H:430), the Host's own walk of the Guest's tables
+ * (H:440), the hypercalls that empty them (H:450 to H:470), and the
+ * Switcher's place in every shadow (H:480).  First, a few helpers: the
+ * shadow the Guest runs on now and the Guest's page directory it
+ * shadows, both from the cache of them in struct lguest (H:010), and
+ * where the Switcher's part of a page directory begins.
 :*/
-#include <linux/mm.h>
-#include <linux/gfp.h>
-#include <linux/uaccess.h>
-#include <asm/trap_pf.h>
-#include "lg.h"
-
-/*M:010
- * These shadow tables are two-level, like the Guest's, so a Guest cannot
- * see more than 4GB nor mark a page no-execute.  PAE is the first
- * exercise: three levels, 64-bit entries, and a Switcher that lives in a
- * page middle directory rather than a page directory slot of its own.
- * Everything here that says pgd would grow a pmd sibling; demand_page()
- * walks one more level; and the Guest's pte hypercalls carry 64 bits.
-:*/
-
 /* The shadow page directory the Guest runs on now. */
 static pgd_t *current_spgd(struct lg_cpu *cpu)
 {
@@ -67,7 +66,7 @@ static pte_t *spte_page(pgd_t spgd)
 	return __va(pgd_val(spgd) & PAGE_MASK);
 }
 
-/*H:400
+/*H:405
  * Each present shadow entry holds a pin on the real page behind it,
  * taken with pin_user_pages_fast(): while the Guest can reach the page
  * through our tables, the Launcher's memory cannot be swapped, moved or
@@ -448,6 +447,12 @@ unsigned long shadow_pgdir_pa(struct lg_cpu *cpu)
 	return __pa(current_spgd(cpu));
 }
 
+/*H:485
+ * A Guest starts with one shadow page directory, for the page directory
+ * the Launcher built (LHREQ_INITIALIZE, H:050), and a page table for the
+ * Switcher's slot; the rest of the cache fills up as the Guest loads
+ * others.  When the Guest goes, every pin goes with its shadows.
+:*/
 int init_guest_pagetable(struct lguest *lg, unsigned long gpgdir)
 {
 	lg->pgdirs[0].pgdir = alloc_shadow_page();
@@ -473,3 +478,12 @@ void free_guest_pagetable(struct lguest *lg)
 	}
 	free_page((unsigned long)lg->cpu.switcher_ptes);
 }
+
+/*M:010
+ * These shadow tables are two-level, like the Guest's, so a Guest cannot
+ * see more than 4GB nor mark a page no-execute.  PAE is the first
+ * exercise: three levels, 64-bit entries, and a Switcher that lives in a
+ * page middle directory rather than a page directory slot of its own.
+ * Everything here that says pgd would grow a pmd sibling; demand_page()
+ * walks one more level; and the Guest's pte hypercalls carry 64 bits.
+:*/

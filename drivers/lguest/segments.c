@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
-/*P:700
+#include <linux/uaccess.h>
+#include "lg.h"
+
+/*H:300
  * Segments are x86's oldest form of protection, and the one lguest leans
  * on: the Guest's kernel runs in ring 1, so everything it may use must
  * be a ring-1 (or ring-3) segment, and the few entries the Switcher
  * needs (its own code and data, the TSS) must be beyond the Guest's
  * reach.  The Guest hands us its GDT; we check it and keep a copy.
-:*/
-#include <linux/uaccess.h>
-#include "lg.h"
-
-/*H:300
+ *
  * These GDT slots are the Host's in every Guest's GDT: the TSS (the
  * processor finds the Switcher's stack through it), the Switcher's two
  * segments and the double fault TSS.  Whatever the Guest puts there is
@@ -84,7 +83,7 @@ void guest_load_tls(struct lg_cpu *cpu, unsigned long gtls)
 /*H:320
  * The entries we put in every Guest GDT, once per physical CPU: the
  * Switcher's flat ring-0 code and data segments, and a TSS whose ring-0
- * stack is the top of this CPU's register page (see S:020).  The TSS
+ * stack is the top of this CPU's register page (see H:015).  The TSS
  * has no I/O bitmap, so the Guest cannot touch a port.
 :*/
 static void set_flat_segment(struct desc_struct *d, u16 flags)

@@ -21,7 +21,7 @@ struct lguest_data {
 	 * not.  The Host reads it before delivering anything.
 	 */
 	unsigned int irq_enabled;
-	/* Interrupt lines the Guest has masked. */
+	/* Interrupt lines the Guest has masked (LGUEST_IRQS is in D:015). */
 	unsigned long blocked_interrupts[BITS_TO_LONGS(LGUEST_IRQS)];
 
 	/* The Host writes the faulting address here before a page fault. */
@@ -57,6 +57,7 @@ struct lguest_data {
 	/* The vector the Guest uses for system calls. */
 	unsigned int syscall_vec;
 };
+/*:*/
 
 extern struct lguest_data lguest_data;
 

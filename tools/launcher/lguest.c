@@ -1,17 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-/*P:100
- * This is the Launcher, the program a user types to start a Guest:
- *
- *	lguest 64 vmlinux root=/dev/vda --block=rootfs.img
- *
- * It lays out the Guest's "physical" memory inside its own address space,
- * puts the kernel (and an initrd) into it, writes the little page of
- * device descriptions the Guest will find above its RAM, and then hands
- * the lot to the Host through /dev/lguest.  From then on it sits in a
- * loop: reading /dev/lguest runs the Guest, and the read only returns
- * when the Guest wants something from a device, or dies, or asks to be
- * rebooted.
-:*/
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <elf.h>
@@ -836,7 +823,13 @@ static unsigned int get_vq_desc(struct virtqueue *vq, struct iovec iov[],
 	return head;
 }
 
-/* Hand a buffer back, saying how many bytes we wrote into it. */
+/*L:335
+ * Giving a buffer back is the other half: its head and how many bytes we
+ * wrote into it go in the "used" ring, and only then do we move the
+ * index the Guest watches, so it never sees an entry before it is filled
+ * in.  The iov helpers count, and copy out of, the pieces get_vq_desc()
+ * gave us.
+:*/
 static void add_used(struct virtqueue *vq, unsigned int head, unsigned int len)
 {
 	struct vring_used_elem *used;
@@ -1080,14 +1073,14 @@ static int open_tap(char *ifname)
 	return fd;
 }
 
-/*
+/*L:355
  * --tunnet=IP[/PREFIX][,mac=XX:XX:XX:XX:XX:XX] or
  * --tunnet=bridge:NAME[,mac=...], read whole before anything is made, so
  * a mistake costs no tap device.  Without a mac= the card's address is
  * locally administered and built from our process id and the card's
  * number: different for every card of every Guest on this Host, and the
  * same after the Guest reboots (we re-execute in the same process).
- */
+:*/
 struct tunnet {
 	const char *arg;
 	char where[64];
@@ -1162,6 +1155,12 @@ static void parse_tunnet(const char *arg, unsigned int card, struct tunnet *t)
 	}
 }
 
+/*L:357
+ * Then the card itself: a new tap, given its address and brought up, or
+ * added to the bridge; a device entry with a receive queue and a
+ * transmit queue; and the MAC as the card's configuration, so the Guest
+ * uses the address we chose.
+:*/
 static void set_ip_and_up(int sock, const char *ifname, const struct tunnet *t)
 {
 	struct ifreq ifr = { 0 };
@@ -1338,6 +1337,13 @@ static void blk_request(struct virtqueue *vq, unsigned int head,
 	add_used_and_trigger(vq, head, len + 1);
 }
 
+/*L:363
+ * The I/O thread sleeps in a read of its pipe.  A kick from the Guest
+ * (which reaches us through handle_notify(), L:420) writes a byte there,
+ * and the thread serves every request waiting, holding the ring_lock so
+ * a reset never lands in the middle of one.  It starts only once the
+ * driver says it is ready.
+:*/
 static void *blk_thread(void *arg)
 {
 	struct virtqueue *vq = arg;
@@ -1373,12 +1379,15 @@ static void blk_ready(struct device *dev)
 		errx(1, "%s: cannot start the I/O thread", dev->name);
 }
 
-/*
+/*L:365
+ * Making a disk: the file and its size (a block device's is found by
+ * seeking to its end), the pipe that wakes the thread, and a device
+ * entry with one queue, the flush feature and the capacity in sectors.
  * --block=FILE,ro opens the file read only and tells the Guest so
  * (VIRTIO_BLK_F_RO): its driver then refuses writes itself, and should
  * one come anyway we fail it.  Two Guests can share such a disk, or it
  * can live on read-only media.
- */
+:*/
 static void setup_block_file(const char *arg)
 {
 	struct virtio_blk_config conf = { 0 };
@@ -2102,6 +2111,26 @@ static void tell_kernel(unsigned long pgdir, unsigned long start)
 		err(1, "initializing the Guest through /dev/lguest");
 }
 
+/*P:100
+ * This is the Launcher, the program a user types to start a Guest:
+ *
+ *	lguest 64 vmlinux root=/dev/vda --block=rootfs.img
+ *
+ * Its main() is the whole program at a glance, written, like the rest,
+ * in the kernel's dialect (L:110).  It reads the command line (L:500)
+ * and lays out the Guest's "physical" memory inside its own address
+ * space (L:120, L:150).  It puts the kernel and an initrd into that
+ * memory, with page tables and boot parameters (L:180, L:190, L:200,
+ * L:210), and writes the little page of device descriptions the Guest
+ * will find above its RAM (L:300): disks (L:365), network cards (L:355,
+ * L:357), an entropy source (L:370) and the console (L:340).  Then it
+ * hands the lot to the Host through /dev/lguest (L:510) and sits in a
+ * loop (L:440): reading /dev/lguest runs the Guest, and the read only
+ * returns when the Guest wants something from a device, or dies, or
+ * asks to be rebooted.  A child process, the Waker (L:400), watches for
+ * input meanwhile, and however we leave, the terminal is put back as we
+ * found it (L:130).
+:*/
 #ifndef LGUEST_UNIT_TEST
 int main(int argc, char *argv[])
 {

@@ -1,16 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/*P:010
- * A hypervisor lets several operating systems share one machine.  lguest
- * is the smallest one that runs Linux as it is: the Host is a Linux
- * kernel with the lg module loaded; each Guest is this same kernel,
- * started by a little program, the Launcher, and running in ring 1
- * where the Host keeps it from touching anything it should not.
- *
- * This is the Guest's side: the paravirt operations that replace every
+/*
+ * The Guest's side of lguest: the paravirt operations that replace every
  * privileged instruction with a word to the Host.  Building a kernel
  * with CONFIG_LGUEST (the Host) and CONFIG_LGUEST_GUEST (this) gives one
  * image that can be both; "make run" in the project boots it in QEMU.
-:*/
+ */
 #include <linux/kernel.h>
 #include <linux/start_kernel.h>
 #include <linux/string.h>
@@ -55,8 +49,9 @@
  * interrupts we have masked, the last page fault address, the time, and
  * a ring of hypercalls waiting to be made.  It is statically set up so
  * that the Host can read what it needs at our very first hypercall:
- * every ring slot free, the noirq stretch, where our kernel starts, our
- * system call vector, and the timer's line masked until we want it.
+ * every ring slot free, the noirq stretch (the two labels of G:050),
+ * where our kernel starts, our system call vector, and the timer's line
+ * masked until we want it.
 :*/
 struct lguest_data lguest_data = {
 	.hcall_status = { [0 ... LHCALL_RING_SIZE - 1] = 0xFF },
@@ -454,7 +449,8 @@ static void lguest_set_pmd(pmd_t *pmdp, pmd_t pmdval)
 /*G:100
  * Our interrupt controller is a bitmap: lguest_data.blocked_interrupts,
  * which the Host reads before delivering line N as vector 32 + N.  Masking
- * a line is setting its bit.
+ * a line is setting its bit.  We have LGUEST_IRQS lines (D:015 counts
+ * them), and the lguest bus hands them out to its devices.
 :*/
 static void disable_lguest_irq(struct irq_data *data)
 {
@@ -707,11 +703,20 @@ static void __init set_lguest_ops(void)
  * Switcher at the top of the address space, and turn off every piece of
  * hardware probing (ACPI, the PIC, the APIC, the BIOS tables) a machine
  * would want and we do not have.  Then the kernel starts as always.
+ *
+ * Most of what this names we meet in the rest of this part: the page we
+ * share with the Host in G:032 and G:033 (the Host has told us there how
+ * much room its Switcher needs), our control registers in G:080, the
+ * clock in G:110, restarting in G:120, and the early console, the memory
+ * map and set_lguest_ops(), which installs everything, in G:130.
 :*/
 __init void lguest_init(void)
 {
 	set_lguest_ops();
-	/* Keep alternatives from patching our operations back to cli/sti. */
+	/*
+	 * X86_FEATURE_LGUEST keeps alternatives from patching our operations
+	 * back to cli and sti (patches/0004 teaches the kernel the bit).
+	 */
 	setup_force_cpu_cap(X86_FEATURE_LGUEST);
 	current_cr3 = __pa(initial_page_table);
 	current_cr0 = X86_CR0_PE | X86_CR0_PG | X86_CR0_WP | X86_CR0_ET |

@@ -9,8 +9,6 @@
 #include <asm/segment.h>
 #include <asm/setup.h>
 
-#define pa(x)	((x) - __PAGE_OFFSET)
-
 /*G:020
  * The Guest's first instructions.  The Launcher loaded this kernel at its
  * physical address and the Host started it here, in ring 1, with paging
@@ -20,12 +18,16 @@
  * before its first privileged instruction.
  *
  * We do what startup_32 would, minus everything privileged: tell the
- * Host where our lguest_data is (the first hypercall must be this one),
- * clear the BSS, keep boot_params and the command line, and build the
- * kernel's early page tables.  Those map the kernel at PAGE_OFFSET as
- * well as where it is now; we give them to the Host instead of loading
- * %cr3, and jump up to where the kernel was linked to run, lguest_init().
+ * Host where our lguest_data is (the page we share with it, G:032 and
+ * G:033; the first hypercall must be this one), clear the BSS, keep
+ * boot_params and the command line, and build the kernel's early page
+ * tables.  Those map the kernel at PAGE_OFFSET as well as where it is
+ * now; we give them to the Host instead of loading %cr3, and jump up to
+ * where the kernel was linked to run, lguest_init() (G:025).  Until
+ * then we run at physical addresses: pa() takes us there.
 :*/
+#define pa(x)	((x) - __PAGE_OFFSET)
+
 __HEAD
 SYM_CODE_START(lguest_entry)
 	movl	$LHCALL_LGUEST_INIT, %eax
@@ -72,7 +74,9 @@ SYM_CODE_END(lguest_entry)
  * restore the interrupt flag for us, from the flags on the stack; in
  * ring 1 it leaves the real flag alone, and ours is in lguest_data.  So
  * the kernel's return path jumps here instead of to iret: we copy the
- * saved flag into lguest_data.irq_enabled ourselves and then iret.
+ * saved flag into lguest_data.irq_enabled ourselves and then iret.  The
+ * assembler finds that field at LGUEST_DATA_irq_enabled, one of the
+ * offsets patches/0002 adds to the kernel's asm-offsets.
  *
  * Between that copy and the iret an interrupt would be delivered onto
  * the very frame we are about to pop; the Host never interrupts us

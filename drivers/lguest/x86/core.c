@@ -1,10 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-/*P:450
- * The x86 half of the Host: what it takes to switch into a Guest and
- * back on this processor, and what to do with each kind of trap that
- * brings the Guest back.  The rest of the Host does not know what a
- * segment or a control register is.
-:*/
 #include <linux/kernel.h>
 #include <linux/sched.h>
 #include <asm/fpu/api.h>
@@ -15,18 +9,20 @@
 #include <asm/traps.h>
 #include "../lg.h"
 
-/*
- * The far pointer the Host calls the Switcher through: its entry point,
- * and the Switcher's own code segment (with its own GDT entry) so the
- * call lands at ring 0 in a segment that exists in both worlds.
- */
-/*M:030
- * All of this is i386.  x86-64 takes away what lguest stands on: long
- * mode has no segment limits and no ring 1 that means anything, so the
- * Guest's kernel would have to run in ring 3 with the Host switching page
- * tables on every system call (Xen's way), or the Switcher would become a
- * user of hardware virtualization, at which point it is KVM.  A reader
- * who finds a third way should write it up.
+/*H:490
+ * The x86 half of the Host: what it takes to switch into a Guest and
+ * back on this processor, and what to do with each kind of trap that
+ * brings the Guest back.  The rest of the Host does not know what a
+ * segment or a control register is.
+ *
+ * The Host calls the Switcher through a far pointer: its entry point,
+ * and the Switcher's own code segment (with its own GDT entry, G:055) so
+ * the call lands at ring 0 in a segment that exists in both worlds.
+ * Everything of the Switcher's has two addresses, where the module put
+ * it and where the Switcher runs (H:020): switcher_offset() turns one
+ * into the other for the code between start_switcher_text and
+ * end_switcher_text (S:100, S:150), and lguest_pages() finds a
+ * processor's pages (H:015) just above that code.
 :*/
 static struct {
 	unsigned long offset;
@@ -45,9 +41,10 @@ static struct lguest_pages *lguest_pages(unsigned int cpu)
 }
 
 /*H:500
- * Setting up, once, when the module loads: the Switcher's entry point,
- * its trap stubs at their Switcher addresses, and for each processor
- * the parts of the Guest's GDT, IDT and TSS that never change.
+ * Setting up, once, when the module loads: the Switcher's entry point
+ * (switch_to_guest, S:110), its trap stubs at their Switcher addresses
+ * (default_idt_entries, S:150), and for each processor the parts of the
+ * Guest's GDT, IDT and TSS that never change.
 :*/
 void lguest_arch_host_init(void)
 {
@@ -105,7 +102,8 @@ void lguest_arch_setup_regs(struct lg_cpu *cpu, unsigned long start)
 /*H:520
  * Before each run the Guest's state goes onto this processor's Switcher
  * pages: the Host's descriptor tables and page table (for the way
- * back), the Guest's GDT and IDT as checked, its kernel stack for traps
+ * back), the Guest's GDT and IDT as checked (the IDT laid over the
+ * Switcher's own trap stubs, S:150), its kernel stack for traps
  * from its userspace, and its registers, with the flags it may not have
  * cleaned: interrupts always on, no I/O privilege, no nested task.
 :*/
@@ -274,6 +272,15 @@ bool lguest_arch_run_guest(struct lg_cpu *cpu)
 	return true;
 }
 
+/*H:550
+ * A General Protection fault in ring 1 is most often the Guest's kernel
+ * touching an I/O port (it has no right to any).  Reads of a port give
+ * all ones, as from an empty bus, and writes vanish: that is enough for
+ * the probing a kernel does at boot.  We decode only the one-byte
+ * in/out forms, with an optional operand-size prefix, and the few
+ * two-byte ones first, below.
+:*/
+
 /*
  * The general registers as an instruction's ModRM byte numbers them:
  * %eax, %ecx, %edx, %ebx, %esp, %ebp, %esi, %edi.
@@ -317,14 +324,6 @@ static bool emulate_0f_insn(struct lg_cpu *cpu, unsigned long eip)
 	return false;
 }
 
-/*H:550
- * A General Protection fault in ring 1 is most often the Guest's kernel
- * touching an I/O port (it has no right to any).  Reads of a port give
- * all ones, as from an empty bus, and writes vanish: that is enough for
- * the probing a kernel does at boot.  We decode only the one-byte
- * in/out forms, with an optional operand-size prefix, and the few
- * two-byte ones just above.
-:*/
 static bool emulate_insn(struct lg_cpu *cpu)
 {
 	struct lguest_regs *regs = &cpu->regs;
@@ -440,3 +439,12 @@ void lguest_arch_handle_trap(struct lg_cpu *cpu)
 		kill_guest(cpu, "unhandled trap %lu at %#lx (error %#lx)",
 			   trap, regs->eip, regs->errcode);
 }
+
+/*M:030
+ * All of this is i386.  x86-64 takes away what lguest stands on: long
+ * mode has no segment limits and no ring 1 that means anything, so the
+ * Guest's kernel would have to run in ring 3 with the Host switching page
+ * tables on every system call (Xen's way), or the Switcher would become a
+ * user of hardware virtualization, at which point it is KVM.  A reader
+ * who finds a third way should write it up.
+:*/

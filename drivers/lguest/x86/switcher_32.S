@@ -13,6 +13,15 @@
  *
  * It is copied, so it must not care where it runs: only relative jumps,
  * and addresses worked out from what the processor tells us.
+ *
+ * It finds its way around a processor's struct lguest_pages (H:015) by
+ * offsets the kernel's asm-offsets works out for it (patches/0002 adds
+ * them): LGUEST_PAGES_regs for the Guest's registers; LGUEST_PAGES_host_sp,
+ * LGUEST_PAGES_host_cr3, LGUEST_PAGES_host_gdt_desc and
+ * LGUEST_PAGES_host_idt_desc for what takes us back to the Host;
+ * LGUEST_PAGES_guest_gdt_desc, LGUEST_PAGES_guest_idt_desc and
+ * LGUEST_PAGES_guest_idt for the Guest's tables; and
+ * LGUEST_PAGES_switcher_trapped to say a trap caught us in the middle.
 :*/
 #include <linux/linkage.h>
 #include <asm/asm-offsets.h>

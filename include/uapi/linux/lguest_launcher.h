@@ -10,10 +10,10 @@
  * the page the Launcher puts just above the top of Guest RAM.
  *
  * That page is a packed run of variable-length entries.  Each starts with
- * this small header, then come num_vq "struct lguest_vqconfig", then two
- * feature bitmaps of feature_len bytes (what the Launcher offers, then what
- * the Guest accepted), then config_len bytes of device configuration.  An
- * entry whose type is 0 marks the end.
+ * this small header, then come num_vq "struct lguest_vqconfig" (D:015),
+ * then two feature bitmaps of feature_len bytes (what the Launcher
+ * offers, then what the Guest accepted), then config_len bytes of device
+ * configuration.  An entry whose type is 0 marks the end.
 :*/
 struct lguest_device_desc {
 	/* The virtio device ID: 1 is a network card, 2 a disk, 3 a console. */
@@ -29,7 +29,7 @@ struct lguest_device_desc {
 	__u8 config[];
 };
 
-/*D:135
+/*D:015
  * One of these per virtqueue: how many descriptors the ring holds, which
  * interrupt the Launcher raises when it has used some, and the page frame
  * where the Launcher laid the ring out (aligned to LGUEST_VRING_ALIGN).
@@ -51,8 +51,8 @@ struct lguest_vqconfig {
 #define LGUEST_VRING_ALIGN	4096
 
 /*
- * The Guest has this many interrupt lines: LHREQ_IRQ takes 0 up to one
- * less.  Line 0 is the Guest's timer; the Launcher gives each virtqueue
+ * The Guest has this many interrupt lines: LHREQ_IRQ (L:010) takes 0 up
+ * to one less.  Line 0 is the Guest's timer; the Launcher gives each virtqueue
  * one of the rest.
  */
 #define LGUEST_IRQS		32

@@ -2,27 +2,28 @@
 #ifndef _ASM_X86_LGUEST_H
 #define _ASM_X86_LGUEST_H
 
-/*
- * Two GDT entries the kernel leaves free are the Switcher's own ring-0
- * code and data segments.  They must be at the same place in the Host's
- * GDT and in every Guest's, because the Switcher keeps running on them
- * while it changes one GDT for the other.
- */
+/*G:055
+ * Segments.  The Guest's kernel runs in ring 1, and the selectors it
+ * loads say so: their low bits are GUEST_PL.  Two GDT entries the kernel
+ * leaves free are not the Guest's at all: they are the Switcher's own
+ * ring-0 code and data segments.  They must be at the same place in the
+ * Host's GDT and in every Guest's, because the Switcher keeps running on
+ * them while it changes one GDT for the other.
+:*/
 #define GDT_ENTRY_LGUEST_CS	10
 #define GDT_ENTRY_LGUEST_DS	11
 #define LGUEST_CS		(GDT_ENTRY_LGUEST_CS * 8)
 #define LGUEST_DS		(GDT_ENTRY_LGUEST_DS * 8)
 
-/* The Guest's kernel runs in ring 1, and its selectors say so. */
 #define GUEST_PL		1
 
-/*
+/*H:215
  * The vectors for which the processor pushes an error code: double
  * fault, invalid TSS, segment not present, stack fault, general
  * protection, page fault, alignment check, control protection, VMM
  * communication and security.  One definition, written so that both the
  * Switcher's stubs (in assembler) and the Host's C can use it.
- */
+:*/
 #define LGUEST_VECTOR_HAS_ERRCODE(v)					\
 	((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 ||		\
 	 (v) == 21 || (v) == 29 || (v) == 30)
@@ -30,7 +31,7 @@
 #ifndef __ASSEMBLY__
 #include <asm/desc.h>
 
-/*S:010
+/*H:012
  * Every trap that leaves the Guest lands in the Switcher, which saves the
  * Guest's registers in this layout: the processor pushes the last five
  * (plus an error code for some traps), the Switcher pushes the rest.  The
@@ -52,7 +53,7 @@ struct lguest_regs {
 	unsigned long ss;
 };
 
-/*S:020
+/*H:015
  * Each physical CPU has two pages of Switcher state next to the code.
  * The first holds the Guest's registers at its very end: it is the stack
  * a trap in the Guest lands on, so that pushing the trap frame builds
@@ -100,6 +101,7 @@ struct lguest_pages {
 
 /* The code page, then two pages for each CPU. */
 #define TOTAL_SWITCHER_PAGES	(1 + 2 * nr_cpu_ids)
+/*:*/
 
 /*
  * The Guest side (arch/x86/lguest): where its C code starts, and the

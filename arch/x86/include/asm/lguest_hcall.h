@@ -2,10 +2,18 @@
 #ifndef _ASM_X86_LGUEST_HCALL_H
 #define _ASM_X86_LGUEST_HCALL_H
 
-/*
- * The hypercall numbers are ABI: they are the ones lguest used in 2.6.26,
- * and new calls take numbers after the last of them.
- */
+/*P:010
+ * A hypervisor lets several operating systems share one machine.  lguest
+ * is the smallest one that runs Linux as it is: the Host is a Linux
+ * kernel with the lg module loaded; each Guest is this same kernel,
+ * started by a little program, the Launcher, and running in ring 1
+ * where the Host keeps it from touching anything it should not.
+ *
+ * Whatever privileged thing a Guest needs done, it asks the Host for,
+ * with a hypercall, and here is the whole list of them.  The numbers are
+ * ABI: they are the ones lguest used in 2.6.26, and new calls take
+ * numbers after the last of them.
+:*/
 #define LHCALL_FLUSH_ASYNC	0
 #define LHCALL_LGUEST_INIT	1
 #define LHCALL_SHUTDOWN		2
@@ -34,7 +42,7 @@
 /* The software interrupt a Guest uses to call the Host. */
 #define LGUEST_TRAP_ENTRY 0x1F
 
-/* Slots in the asynchronous hypercall ring of struct lguest_data. */
+/* Slots in the asynchronous hypercall ring of struct lguest_data (G:032). */
 #define LHCALL_RING_SIZE 64
 
 #ifndef __ASSEMBLY__

@@ -10,8 +10,8 @@ kver=${KVER:-6.12}
 # C++ library libFuzzer links with build the Launcher's fuzz targets.
 need=(make gcc gcc-multilib lib32z1-dev libc6-dev-i386 bc flex bison
 	libelf-dev xz-utils patch cpio e2fsprogs util-linux
-	qemu-system-x86 sparse python3 git chromium "linux-source-$kver"
-	clang libclang-rt-14-dev lib32stdc++-12-dev)
+	qemu-system-x86 sparse python3 python3-pygments git chromium
+	"linux-source-$kver" clang libclang-rt-14-dev lib32stdc++-12-dev)
 
 missing=()
 for p in "${need[@]}"; do

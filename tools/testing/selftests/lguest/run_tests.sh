@@ -7,7 +7,7 @@
 #   run_tests.sh NAME...      only these: a scenario name, "unit",
 #                             "checkpatch", "sparse", "journey" or "bench"
 #
-# Three kinds of test:
+# The kinds of test:
 #  - unit: each directory here with a Makefile and a "run" target (the
 #    Launcher's tests) prints its own TAP; we renumber it.
 #  - checkpatch: checkpatch.pl --no-tree -f on every .c/.h lguest owns.
@@ -15,6 +15,8 @@
 #  - bench: make bench in its quick mode (bench/bench.sh, BENCH_QUICK=1)
 #    runs to its end and fills every line of its table; its figures are
 #    never judged.  Its table and logs are in build/test-logs/bench/.
+#  - journey: the book's checks (journey.py --check) and its HTML page
+#    as headless chromium lays it out (journey-layout.js).
 #  - scenarios/NAME.sh: the Host boots in QEMU and its init runs the
 #    scenario, which reports "LGTEST ok - ..." or "LGTEST not ok - ..." on
 #    the serial line.  A scenario whose Host dies, hangs past its timeout or
@@ -222,17 +224,21 @@ run_scenario() {
 	fi
 }
 
-# The journey: the tags are sound, and the page it makes renders in a real
-# browser (Debian's chromium, headless) into a screenshot with something
-# on it.
+# The journey: the tags are sound and no section names what its reader
+# has not met yet (journey.py --check); and the page it makes renders in
+# a real browser (Debian's chromium, headless): a screenshot with
+# something on it, and, run inside a copy of the page, journey-layout.js
+# finds every section's code highlighted beside its prose and every link
+# landing on a section.
 run_journey() {
 	local out html=$b/test-logs/journey.html png=$b/test-logs/journey.png
+	local layout=$b/test-logs/journey-layout.html verdict
 	mkdir -p "$b/test-logs"
 	if out=$(python3 "$top/Documentation/lguest/journey.py" --check "$top" 2>&1); then
-		report 0 "journey: tags ($(echo "$out" | tail -n 1))"
+		report 0 "journey: tags and forward references ($(echo "$out" | tail -n 1))"
 	else
 		echo "$out" | sed 's/^/# /'
-		report 1 "journey: tags"
+		report 1 "journey: tags and forward references"
 	fi
 	python3 "$top/Documentation/lguest/journey.py" --html "$html" "$top" 2>/dev/null
 	rm -f "$png"
@@ -245,6 +251,18 @@ run_journey() {
 	else
 		report 1 "journey: the HTML page renders in chromium (no screenshot in $png)"
 	fi
+	sed "s|</body>|<script src=\"file://$self/journey-layout.js\"></script></body>|" \
+		"$html" >"$layout"
+	verdict=$(timeout 120 chromium --headless --no-sandbox --disable-gpu \
+		--window-size=1400,1000 --dump-dom "file://$layout" 2>/dev/null |
+		grep -o 'journey-layout: [^<]*')
+	case "$verdict" in
+	"journey-layout: ok "*)
+		report 0 "journey: each section's code beside its prose in chromium (${verdict#journey-layout: ok })" ;;
+	*)
+		echo "# ${verdict:-chromium gave no verdict on $layout}" | cut -c1-2000
+		report 1 "journey: each section's code beside its prose in chromium" ;;
+	esac
 }
 
 run_bench() {
