@@ -2065,13 +2065,14 @@ static void build_cmdline(char *buf, char *args[], int num)
 		strcat(buf, num ? " console=hvc0" : "console=hvc0");
 }
 
-/*
+/*L:505
  * Each virtqueue gets an interrupt line of its own, and the Guest has
  * LGUEST_IRQS of them, line 0 being its timer.  A queue past the last
  * line would be refused by the Guest's driver, and the user would just
  * see a device missing (the console, which is set up last), so we count
- * before we build anything.
- */
+ * before we build anything.  And when /dev/lguest is not there, the
+ * likeliest reason is worth a word.
+:*/
 static void check_device_count(unsigned int blocks, unsigned int nets,
 			       bool rng)
 {
@@ -2117,19 +2118,23 @@ static void tell_kernel(unsigned long pgdir, unsigned long start)
  *	lguest 64 vmlinux root=/dev/vda --block=rootfs.img
  *
  * Its main() is the whole program at a glance, written, like the rest,
- * in the kernel's dialect (L:110).  It reads the command line (L:500)
- * and lays out the Guest's "physical" memory inside its own address
- * space (L:120, L:150).  It puts the kernel and an initrd into that
- * memory, with page tables and boot parameters (L:180, L:190, L:200,
- * L:210), and writes the little page of device descriptions the Guest
- * will find above its RAM (L:300): disks (L:365), network cards (L:355,
- * L:357), an entropy source (L:370) and the console (L:340).  Then it
- * hands the lot to the Host through /dev/lguest (L:510) and sits in a
- * loop (L:440): reading /dev/lguest runs the Guest, and the read only
- * returns when the Guest wants something from a device, or dies, or
- * asks to be rebooted.  A child process, the Waker (L:400), watches for
- * input meanwhile, and however we leave, the terminal is put back as we
- * found it (L:130).
+ * in the kernel's dialect (L:110).  It reads the command line (L:500),
+ * counting the devices against the Guest's interrupt lines first
+ * (check_device_count(), L:505), and lays out the Guest's "physical"
+ * memory inside its own address space (L:120, L:150).  It puts the
+ * kernel and an initrd into that memory, with page tables and boot
+ * parameters (L:180, L:190, L:200, L:210), and writes the little page
+ * of device descriptions the Guest will find above its RAM (L:300):
+ * disks (L:365), network cards (L:355, L:357), an entropy source
+ * (L:370) and the console (L:340).  Then it hands the lot to the Host
+ * through /dev/lguest (opened by open_lguest() in L:505, told by
+ * L:510).  Asked to, it then locks itself up: a new root, a user of no
+ * importance and a system call filter (the jail of L:380, its filter in
+ * L:390).  And it sits in a loop (L:440): reading /dev/lguest runs the
+ * Guest, and the read only returns when the Guest wants something from
+ * a device, or dies, or asks to be rebooted.  A child process, the
+ * Waker (L:400), watches for input meanwhile, and however we leave, the
+ * terminal is put back as we found it (L:130).
 :*/
 #ifndef LGUEST_UNIT_TEST
 int main(int argc, char *argv[])

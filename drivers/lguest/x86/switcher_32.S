@@ -231,8 +231,10 @@ deliver_to_host:
  * interrupt.  One that interrupts the Switcher (the code segment it
  * interrupted is ring 0) must not: the Switcher is half way through
  * saving or loading the Guest, and giving up there loses a hypercall or
- * runs the Guest from stale registers.  So we only note it, in the
- * state page the Guest cannot write, and return to finish the switch;
+ * runs the Guest from stale registers.  So we only note it, a bit by
+ * vector in the state page's host_traps_latched (its offset is
+ * LGUEST_PAGES_host_traps_latched), which the Guest cannot write, and
+ * return to finish the switch;
  * the Host raises it again the moment it is back (H:535).  The page is
  * read only here too, so for that one bit we turn off write protection,
  * with NMIs held off until our iret.
