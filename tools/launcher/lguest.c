@@ -260,7 +260,7 @@ bad_kernel(const struct blob *b, const char *fmt, ...)
 static unsigned long load_elf(const struct blob *b)
 {
 	const Elf32_Ehdr *eh = (const void *)b->data;
-	const Elf32_Phdr *ph;
+	Elf32_Phdr ph;
 	unsigned int i, loaded = 0;
 
 	if (b->len < sizeof(*eh))
@@ -270,35 +270,36 @@ static unsigned long load_elf(const struct blob *b)
 			   eh->e_ident[EI_CLASS],
 			   eh->e_ident[EI_CLASS] == ELFCLASS32 ?
 			   eh->e_machine : ((const Elf64_Ehdr *)eh)->e_machine);
-	if (eh->e_type != ET_EXEC || eh->e_phentsize != sizeof(*ph))
+	if (eh->e_type != ET_EXEC || eh->e_phentsize != sizeof(ph))
 		bad_kernel(b, "not an executable ELF image");
 	if (eh->e_phoff > b->len ||
-	    (size_t)eh->e_phnum * sizeof(*ph) > b->len - eh->e_phoff)
+	    (size_t)eh->e_phnum * sizeof(ph) > b->len - eh->e_phoff)
 		bad_kernel(b, "truncated: program headers lie past the end");
 
-	ph = (const void *)(b->data + eh->e_phoff);
+	/* e_phoff can be anything: copy each header out, aligned. */
 	for (i = 0; i < eh->e_phnum; i++) {
-		if (ph[i].p_type != PT_LOAD)
+		memcpy(&ph, b->data + eh->e_phoff + i * sizeof(ph), sizeof(ph));
+		if (ph.p_type != PT_LOAD)
 			continue;
-		if (ph[i].p_filesz > ph[i].p_memsz)
+		if (ph.p_filesz > ph.p_memsz)
 			bad_kernel(b, "segment %u is larger on disk than in memory",
 				   i);
-		if (ph[i].p_offset > b->len ||
-		    ph[i].p_filesz > b->len - ph[i].p_offset)
+		if (ph.p_offset > b->len ||
+		    ph.p_filesz > b->len - ph.p_offset)
 			bad_kernel(b, "truncated: segment %u lies past the end",
 				   i);
-		if (ph[i].p_paddr > guest_limit ||
-		    ph[i].p_memsz > guest_limit - ph[i].p_paddr)
+		if (ph.p_paddr > guest_limit ||
+		    ph.p_memsz > guest_limit - ph.p_paddr)
 			bad_kernel(b, "segment %u (%#x-%#x) does not fit in %lu MB of Guest memory",
-				   i, ph[i].p_paddr,
-				   ph[i].p_paddr + ph[i].p_memsz,
+				   i, ph.p_paddr,
+				   ph.p_paddr + ph.p_memsz,
 				   guest_limit >> 20);
 		note("Loading segment %u at %#x, %u bytes\n", i,
-		     ph[i].p_paddr, ph[i].p_filesz);
-		memcpy(from_guest_phys(ph[i].p_paddr),
-		       b->data + ph[i].p_offset, ph[i].p_filesz);
-		if (ph[i].p_paddr + ph[i].p_memsz > kernel_top)
-			kernel_top = ph[i].p_paddr + ph[i].p_memsz;
+		     ph.p_paddr, ph.p_filesz);
+		memcpy(from_guest_phys(ph.p_paddr),
+		       b->data + ph.p_offset, ph.p_filesz);
+		if (ph.p_paddr + ph.p_memsz > kernel_top)
+			kernel_top = ph.p_paddr + ph.p_memsz;
 		loaded++;
 	}
 	if (!loaded)
@@ -781,6 +782,7 @@ static unsigned int get_vq_desc(struct virtqueue *vq, struct iovec iov[],
 	const char *name = vq->dev->name;
 	unsigned int i, head, count = 0;
 	u16 avail_idx = vq->vring.avail->idx;
+	u64 total = 0;
 
 	__sync_synchronize();
 	if ((u16)(avail_idx - vq->last_avail_idx) > vq->vring.num)
@@ -810,6 +812,14 @@ static unsigned int get_vq_desc(struct virtqueue *vq, struct iovec iov[],
 		iov[*out_num + *in_num].iov_len = d.len;
 		iov[*out_num + *in_num].iov_base =
 			guest_ptr(name, d.addr, d.len);
+		/*
+		 * Pieces may overlap, so without this 64 pieces of 64 MB add
+		 * up to 4 GB, which is 0 in our 32-bit size_t.
+		 */
+		total += d.len;
+		if (total > guest_max)
+			guest_fault(name, "descriptor chain from %u is longer than Guest memory",
+				    head);
 		if (d.flags & VRING_DESC_F_WRITE)
 			(*in_num)++;
 		else if (*in_num)
@@ -898,6 +908,7 @@ static bool handle_console_input(struct device *dev)
 	struct iovec iov[VIRTQUEUE_NUM];
 	unsigned int head, in, out;
 	ssize_t len;
+	char key = 0;
 
 	head = get_vq_desc(dev->vq, iov, &out, &in);
 	if (head == dev->vq->vring.num)
@@ -915,7 +926,10 @@ static bool handle_console_input(struct device *dev)
 	}
 	add_used_and_trigger(dev->vq, head, len);
 
-	if (len == 1 && ((char *)iov[0].iov_base)[0] == 3) {
+	/* The key went into the first piece with room, maybe not iov[0]. */
+	if (len == 1)
+		iov_consume(iov, in, &key, 1);
+	if (key == 3) {
 		struct timespec now;
 
 		clock_gettime(CLOCK_MONOTONIC, &now);
@@ -1285,7 +1299,8 @@ static void blk_request(struct virtqueue *vq, unsigned int head,
 	statusp = (u8 *)iov[out + in - 1].iov_base +
 		iov[out + in - 1].iov_len - 1;
 	iov[out + in - 1].iov_len--;
-	off = (off_t)hdr.sector * 512;
+	/* Only used once the sector is checked: it need not fit before. */
+	off = hdr.sector * 512;
 	check_disk_size(vq->dev);
 
 	switch (hdr.type & ~VIRTIO_BLK_T_BARRIER) {
@@ -1365,7 +1380,8 @@ static void blk_kick(struct virtqueue *vq)
 {
 	struct vblk_info *vblk = vq->dev->priv;
 
-	if (write(vblk->kick[1], "", 1) != 1)
+	/* A full pipe holds kicks enough: the thread will see the ring. */
+	if (write(vblk->kick[1], "", 1) != 1 && errno != EAGAIN)
 		err(1, "%s: waking the I/O thread", vq->dev->name);
 }
 
@@ -1417,7 +1433,12 @@ static void setup_block_file(const char *arg)
 	} else {
 		vblk->len = st.st_size;
 	}
-	if (pipe(vblk->kick) != 0)
+	/*
+	 * The write end is non-blocking: a Guest kicking before DRIVER_OK
+	 * would fill the pipe, and the main thread wait forever for a
+	 * thread not yet started.
+	 */
+	if (pipe(vblk->kick) != 0 || fcntl(vblk->kick[1], F_SETFL, O_NONBLOCK))
 		err(1, "%s", name);
 
 	dev = new_device(name, VIRTIO_ID_BLOCK);
