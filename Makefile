@@ -97,7 +97,7 @@ stress: all
 bench: all
 	@$(SELF)/bench/bench.sh
 
-fuzz: $(B)/.deps
+fuzz: all
 	@$(SELF)/fuzz.sh
 
 # lguest's source read as a book, from P: to M:, as text and as one page.

@@ -5,6 +5,9 @@
 #
 #   launcher  what a Guest or a kernel file feeds the Launcher: the
 #             libFuzzer targets in fuzz/, with ASan and UBSan
+#   host      what a Guest feeds the Host: fuzz-hcall's seeded random
+#             hypercalls, in the host-fuzz scenario, from seed FUZZ_SEED
+#             (a new one each run unless given), for FUZZ_SECONDS
 #
 # Each section builds its fuzzers and prints a TAP line per target with
 # its executions and coverage, and for a crash what the sanitizer said
@@ -23,8 +26,20 @@ launcher() {
 		"$self/fuzz/run.sh" "$out/launcher" -max_total_time="$seconds"
 }
 
+host() {
+	local seed=${FUZZ_SEED:-$(( $(date +%s) % 1000000 * 100 ))}
+
+	echo "# host: seeds from $seed (replay with FUZZ_SEED=$seed)"
+	mkdir -p "$out/host"
+	LGTEST_ARGS="lgfuzz=$seconds lgseed=$seed" \
+	LGTEST_TIMEOUT=$((seconds + 300)) \
+		"$self/run_tests.sh" host-fuzz | tee "$out/host/tap"
+	cp "${BUILD:-$top/build}/test-logs/host-fuzz.log" "$out/host/"
+	! grep -q '^not ok' "$out/host/tap"
+}
+
 # A section is a function that prints TAP and fails if anything crashed.
-sections=(launcher)
+sections=(launcher host)
 failed=()
 for s in "${sections[@]}"; do
 	echo "# $s: each target for ${seconds}s, crashes and logs in $out/$s/"

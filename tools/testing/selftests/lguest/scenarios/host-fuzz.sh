@@ -123,7 +123,7 @@ while :; do
 	echo "  seed $seed (ops hostile: ${args#* }): $outcome"
 	seed=$((seed + 1))
 done
-echo "  $runs runs, about $calls operations (counted in thousands):" \
+echo "  $runs runs, at least $calls operations (counted by thousands):" \
 	"$offs powered off, $kills killed with a reason, $bad failed"
 echo "  why the Host killed them:"
 sort /tmp/fuzz.reasons 2>/dev/null | uniq -c | sort -rn | sed 's/^/   /'
