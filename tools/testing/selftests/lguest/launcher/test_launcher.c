@@ -148,6 +148,31 @@ static void good_elf_loads(void)
 	       "ELF: a good vmlinux loads at its physical address, entry right");
 }
 
+/*
+ * Nothing makes e_phoff a multiple of four.  A byte of padding after the
+ * ELF header puts the program headers, and the segment, at odd offsets:
+ * the image must load all the same, without a misaligned read of a
+ * header in place (which the sanitizer this is built with traps on).
+ */
+static void odd_phoff_elf_loads(void *arg)
+{
+	struct elf_image img;
+	size_t len = sizeof(img) + 1;
+	u8 *odd = calloc(1, len);
+	struct blob b;
+
+	make_elf(&img);
+	img.eh.e_phoff++;
+	img.ph[0].p_offset++;
+	memcpy(odd, &img.eh, sizeof(img.eh));
+	memcpy(odd + sizeof(img.eh) + 1, img.ph, sizeof(img) - sizeof(img.eh));
+	fresh_guest();
+	b = blob_of(odd, len);
+	if (load_elf(&b) != SEG_ADDR + 16 ||
+	    memcmp(from_guest_phys(SEG_ADDR), img.data, SEG_FILESZ))
+		errx(1, "the segment or the entry point moved");
+}
+
 /* The bad ELF cases: a way to spoil the image, and what we should hear. */
 struct elf_case {
 	const char *desc;
@@ -1110,6 +1135,8 @@ int main(void)
 	for (i = 0; i < ARRAY_SIZE(elf_cases); i++)
 		expect(elf_cases[i].desc, load_spoiled_elf,
 		       (void *)&elf_cases[i], 1, elf_cases[i].msg);
+	expect("ELF: program headers at an odd offset load", odd_phoff_elf_loads,
+	       NULL, 0, NULL);
 	good_bzimage_loads();
 	bad_bzimages();
 	rings();
