@@ -1282,6 +1282,16 @@ static void check_disk_size(struct device *dev)
 		     (unsigned long long)st.st_size);
 }
 
+/*
+ * The sector is the Guest's 64-bit number: times 512 it may not fit in
+ * 64 bits, so we compare it with the disk's size in sectors before we
+ * multiply.
+ */
+static bool blk_inside(const struct vblk_info *vblk, u64 sector, size_t len)
+{
+	return sector <= vblk->len / 512 && len <= vblk->len - sector * 512;
+}
+
 static void blk_request(struct virtqueue *vq, unsigned int head,
 			struct iovec *iov, unsigned int out, unsigned int in)
 {
@@ -1289,7 +1299,6 @@ static void blk_request(struct virtqueue *vq, unsigned int head,
 	struct virtio_blk_outhdr hdr;
 	u8 status = VIRTIO_BLK_S_OK, *statusp;
 	size_t len = 0, datalen;
-	off_t off;
 	ssize_t r;
 
 	if (iov_total(iov, out) < sizeof(hdr) || !in ||
@@ -1299,18 +1308,15 @@ static void blk_request(struct virtqueue *vq, unsigned int head,
 	statusp = (u8 *)iov[out + in - 1].iov_base +
 		iov[out + in - 1].iov_len - 1;
 	iov[out + in - 1].iov_len--;
-	/* Only used once the sector is checked: it need not fit before. */
-	off = hdr.sector * 512;
 	check_disk_size(vq->dev);
 
 	switch (hdr.type & ~VIRTIO_BLK_T_BARRIER) {
 	case VIRTIO_BLK_T_IN:
 		datalen = iov_total(iov + out, in);
-		if (hdr.sector > vblk->len / 512 ||
-		    datalen > vblk->len - off)
+		if (!blk_inside(vblk, hdr.sector, datalen))
 			guest_fault(vq->dev->name, "read of %zu bytes at sector %llu is past the end of the disk",
 				    datalen, (unsigned long long)hdr.sector);
-		r = preadv(vblk->fd, iov + out, in, off);
+		r = preadv(vblk->fd, iov + out, in, hdr.sector * 512);
 		if (r != (ssize_t)datalen)
 			status = VIRTIO_BLK_S_IOERR;
 		len = r > 0 ? r : 0;
@@ -1321,11 +1327,10 @@ static void blk_request(struct virtqueue *vq, unsigned int head,
 			break;
 		}
 		datalen = iov_total(iov, out);
-		if (hdr.sector > vblk->len / 512 ||
-		    datalen > vblk->len - off)
+		if (!blk_inside(vblk, hdr.sector, datalen))
 			guest_fault(vq->dev->name, "write of %zu bytes at sector %llu is past the end of the disk",
 				    datalen, (unsigned long long)hdr.sector);
-		r = pwritev(vblk->fd, iov, out, off);
+		r = pwritev(vblk->fd, iov, out, hdr.sector * 512);
 		if (r != (ssize_t)datalen)
 			status = VIRTIO_BLK_S_IOERR;
 		break;

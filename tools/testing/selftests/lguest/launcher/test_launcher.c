@@ -772,6 +772,17 @@ static void read_shrunk_disk(void *arg)
 	one_block_request(VIRTIO_BLK_T_IN, 0, 16384);
 }
 
+/* A sector whose byte offset does not fit in 64 bits, signed or not. */
+static void read_huge_sector(void *arg)
+{
+	one_block_request(VIRTIO_BLK_T_IN, 1ULL << 63, 8192);
+}
+
+static void write_huge_sector(void *arg)
+{
+	one_block_request(VIRTIO_BLK_T_OUT, 1ULL << 63, 8192);
+}
+
 static void block_writes_stay_inside(void)
 {
 	static const char zeros[8192];
@@ -785,6 +796,12 @@ static void block_writes_stay_inside(void)
 	expect("block: a disk file that shrank under the Guest stops it",
 	       read_shrunk_disk, NULL, 1,
 	       "block vda: the disk file shrank from 16384 to 8192 bytes");
+	expect("block: a read at a sector whose offset overflows stops the Guest",
+	       read_huge_sector, NULL, 1,
+	       "block vda: read of 512 bytes at sector 9223372036854775808 is past the end of the disk");
+	expect("block: so does a write there",
+	       write_huge_sector, NULL, 1,
+	       "block vda: write of 512 bytes at sector 9223372036854775808 is past the end of the disk");
 }
 
 /*
