@@ -740,8 +740,9 @@ static void trigger_irq(struct virtqueue *vq)
  * Guest writes all of this, so we trust none of it: the index must not
  * run ahead of us by more than the ring holds, a head and every "next"
  * must be inside the ring, a chain longer than the ring is a loop, every
- * buffer must lie in Guest memory, and a driver may not put something
- * for us to read (output) after something for us to write (input).
+ * buffer must lie in Guest memory and a whole chain be no longer than
+ * it, and a driver may not put something for us to read (output) after
+ * something for us to write (input).
 :*/
 static unsigned int next_desc(struct virtqueue *vq, unsigned int i,
 			      const struct vring_desc *d)

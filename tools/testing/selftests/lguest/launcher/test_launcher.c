@@ -10,6 +10,7 @@
  */
 #include "../../../../launcher/lguest.c"
 
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
@@ -543,6 +544,22 @@ static void ring_indirect(void *arg)
 	walk(vq);
 }
 
+/*
+ * Pieces may overlap: 128 of them, each the whole of a 32 MB Guest, add
+ * up to 4 GB, which is 0 in a 32-bit size_t.
+ */
+static void ring_4_gb_chain(void *arg)
+{
+	struct virtqueue *vq = test_vq();
+	unsigned int i;
+
+	for (i = 0; i < 128; i++)
+		set_desc(vq, i, 0, guest_limit, VRING_DESC_F_NEXT, i + 1);
+	vq->vring.desc[127].flags = 0;
+	offer(vq, 0);
+	walk(vq);
+}
+
 static void good_rings(void)
 {
 	struct iovec iov[VIRTQUEUE_NUM];
@@ -597,6 +614,9 @@ static void rings(void)
 	       NULL, 1, "out of range");
 	expect("ring: indirect descriptors (not offered) are refused",
 	       ring_indirect, NULL, 1, "indirect");
+	expect("ring: a chain whose lengths add up to 4 GB is refused",
+	       ring_4_gb_chain, NULL, 1,
+	       "testdev: descriptor chain from 0 is longer than Guest memory");
 }
 
 /*
@@ -783,6 +803,42 @@ static void write_huge_sector(void *arg)
 	one_block_request(VIRTIO_BLK_T_OUT, 1ULL << 63, 8192);
 }
 
+/*
+ * A write whose 128 pieces are each the whole of a 32 MB Guest: 4 GB,
+ * which is 0 in a 32-bit size_t, so a length check that added them up
+ * would wave it through and pwritev() would grow the disk by 2 GB.  It
+ * goes the whole way, through the ring and the I/O thread's loop (which
+ * ends when its pipe closes); should it get past us, the file size limit
+ * keeps the damage to a megabyte.
+ */
+static void write_4_gb(void *arg)
+{
+	struct rlimit fsize = { 1 << 20, 1 << 20 };
+	struct virtio_blk_outhdr *hdr;
+	struct vblk_info *vblk;
+	struct virtqueue *vq;
+	unsigned int i;
+
+	fresh_guest();
+	setup_block_file(blk_file);
+	vq = devices.last->vq;
+	vblk = devices.last->priv;
+	lguest_fd = open("/dev/null", O_WRONLY);
+	hdr = from_guest_phys(PAGE_SIZE);
+	hdr->type = VIRTIO_BLK_T_OUT;
+	set_desc(vq, 0, PAGE_SIZE, sizeof(*hdr), VRING_DESC_F_NEXT, 1);
+	for (i = 1; i <= 128; i++)
+		set_desc(vq, i, 0, guest_limit, VRING_DESC_F_NEXT, i + 1);
+	set_desc(vq, 129, 2 * PAGE_SIZE, 1, VRING_DESC_F_WRITE, 0);
+	offer(vq, 0);
+	signal(SIGXFSZ, SIG_IGN);
+	if (setrlimit(RLIMIT_FSIZE, &fsize) != 0)
+		err(1, "setrlimit");
+	blk_kick(vq);
+	close(vblk->kick[1]);
+	blk_thread(vq);
+}
+
 static void block_writes_stay_inside(void)
 {
 	static const char zeros[8192];
@@ -802,6 +858,11 @@ static void block_writes_stay_inside(void)
 	expect("block: so does a write there",
 	       write_huge_sector, NULL, 1,
 	       "block vda: write of 512 bytes at sector 9223372036854775808 is past the end of the disk");
+	expect("block: a write of 4 GB of pieces stops the Guest", write_4_gb,
+	       NULL, 1,
+	       "block vda: descriptor chain from 0 is longer than Guest memory");
+	result(stat(blk_file, &st) == 0 && st.st_size == sizeof(zeros),
+	       "block: and that disk file keeps its size too");
 }
 
 /*
