@@ -755,6 +755,41 @@ static void notify_outside(void *arg)
 }
 
 /*
+ * Three ^C, each alone in a buffer whose first piece is empty and sits at
+ * the very end of Guest memory.  The key lands in the second piece, and
+ * that is where we must look for it: the Launcher ends, with status 2.
+ * The spare pages above Guest memory are out of reach here, so a look at
+ * the empty piece's first byte would fault instead of reading a zero.
+ */
+static void ctrl_c_after_empty_piece(void *arg)
+{
+	struct virtqueue *vq;
+	struct device *dev;
+	unsigned int i;
+	int keys[2];
+
+	fresh_guest();
+	if (pipe(keys) != 0 || dup2(keys[0], STDIN_FILENO) < 0)
+		err(1, "the keyboard's pipe");
+	lguest_fd = open("/dev/null", O_WRONLY);
+	setup_console();
+	dev = devices.last;
+	vq = dev->vq;
+	if (mprotect(from_guest_phys(guest_max), guest_mapped - guest_max,
+		     PROT_NONE) != 0)
+		err(1, "guarding the spare pages");
+	for (i = 0; i < 3; i++) {
+		set_desc(vq, 2 * i, guest_max, 0,
+			 VRING_DESC_F_WRITE | VRING_DESC_F_NEXT, 2 * i + 1);
+		set_desc(vq, 2 * i + 1, 0x2000, 64, VRING_DESC_F_WRITE, 0);
+		offer(vq, 2 * i);
+		if (write(keys[1], "\3", 1) != 1)
+			err(1, "typing ^C");
+		handle_console_input(dev);
+	}
+}
+
+/*
  * A block request to write one sector just past the end of an 8 KB disk:
  * the Guest is stopped, and the file must not have grown.
  */
@@ -1230,6 +1265,8 @@ int main(void)
 	       status_for_no_device, NULL, 1, "status change for no device");
 	expect("notify: an address beyond Guest memory stops the Guest",
 	       notify_outside, NULL, 1, "not a device nor Guest memory");
+	expect("console: three ^C, each after an empty piece at the end of memory, end the Launcher",
+	       ctrl_c_after_empty_piece, NULL, 2, NULL);
 	block_writes_stay_inside();
 	jail_tests();
 
