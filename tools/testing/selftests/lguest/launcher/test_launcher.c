@@ -874,6 +874,22 @@ static void write_4_gb(void *arg)
 	blk_thread(vq);
 }
 
+/*
+ * A Guest may kick its disk before its driver says it is ready, while no
+ * thread reads the pipe yet.  Its 65537th kick must not find the pipe
+ * full and stop us for good.
+ */
+static void kicks_before_ready(void *arg)
+{
+	unsigned int i;
+
+	fresh_guest();
+	setup_block_file(blk_file);
+	alarm(10);
+	for (i = 0; i < 100000; i++)
+		blk_kick(devices.last->vq);
+}
+
 static void block_writes_stay_inside(void)
 {
 	static const char zeros[8192];
@@ -898,6 +914,8 @@ static void block_writes_stay_inside(void)
 	       "block vda: descriptor chain from 0 is longer than Guest memory");
 	result(stat(blk_file, &st) == 0 && st.st_size == sizeof(zeros),
 	       "block: and that disk file keeps its size too");
+	expect("block: kicks before the driver is ready never block us",
+	       kicks_before_ready, NULL, 0, NULL);
 }
 
 /*
