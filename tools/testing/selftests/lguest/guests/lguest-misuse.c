@@ -4,8 +4,18 @@
  * checking that each gets the errno the Host documents.  Runs as root in
  * the test Host with lg.ko loaded; prints TAP-style lines the scenario
  * relays, and exits non-zero if any check failed.
+ *
+ * "lguest-misuse fuzz SEED ROUNDS" instead throws random requests at it
+ * from two processes sharing one file: writes and reads of random sizes
+ * at random offsets, requests valid and not, LHREQ_INITIALIZE with
+ * layouts good and bad, reads that run a Guest of zeroes (it dies at
+ * once) while the other process raises interrupts and breaks it out,
+ * and files closed and opened again.  Any answer is fine; the Host must
+ * not crash, hang or leak, which the scenario checks afterwards.
  */
 #include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -54,7 +64,118 @@ static long initialize(int fd, unsigned long base, unsigned long pages,
 	return write(fd, args, sizeof(args));
 }
 
-int main(void)
+static unsigned int rnd_state;
+
+static unsigned long rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 17;
+	rnd_state ^= rnd_state << 5;
+	return rnd_state;
+}
+
+/* A word for a request: mostly the values that mean something. */
+static unsigned long word(char *mem)
+{
+	switch (rnd() % 8) {
+	case 0:
+		return rnd() % 4;
+	case 1:
+		return rnd() % 40;
+	case 2:
+		return (unsigned long)mem + (rnd() % 4) * PAGE_SIZE;
+	case 3:
+		return GUEST_PAGES - rnd() % 3;
+	case 4:
+		return 0x100000;
+	default:
+		return rnd();
+	}
+}
+
+/* One random thing done to the file, by either process. */
+static void fuzz_one(int *fd, char *mem)
+{
+	unsigned long buf[8];
+	size_t len = (rnd() % 9) * sizeof(long) + (rnd() % 4 ? 0 : rnd() % 4);
+	off_t off = rnd() % 8 ? 0 : rnd() % 3;
+	unsigned int i;
+
+	for (i = 0; i < 8; i++)
+		buf[i] = word(mem);
+	switch (rnd() % 10) {
+	case 0:
+	case 1:
+	case 2:
+		buf[0] = rnd() % 4;
+		pwrite(*fd, buf, len, off);
+		break;
+	case 3:
+		initialize(*fd, (unsigned long)mem, GUEST_PAGES - rnd() % 2,
+			   (rnd() % 4) * PAGE_SIZE);
+		break;
+	case 4:
+	case 5:
+		pread(*fd, buf, len, off);
+		break;
+	case 6:
+		if (rnd() % 8 == 0) {
+			close(*fd);
+			*fd = open_lguest();
+		}
+		break;
+	default:
+		buf[0] = LHREQ_IRQ + rnd() % 2;
+		buf[1] = rnd() % 40;
+		write(*fd, buf, 2 * sizeof(long));
+		break;
+	}
+}
+
+/*
+ * LHREQ_BREAK 1 waits for someone to say LHREQ_BREAK 0, as the Waker
+ * does; the other process may never say it.  Every request gets 20
+ * milliseconds, then a signal ends its wait.
+ */
+static void interrupted(int sig)
+{
+}
+
+static void fuzz_one_timed(int *fd, char *mem)
+{
+	ualarm(20000, 0);
+	fuzz_one(fd, mem);
+	ualarm(0, 0);
+}
+
+static int fuzz(unsigned int seed, unsigned int rounds)
+{
+	struct sigaction sa = { .sa_handler = interrupted };
+	int fd = open_lguest(), status;
+	unsigned int i;
+	char *mem;
+	pid_t pid;
+
+	mem = mmap(NULL, GUEST_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
+	sigaction(SIGALRM, &sa, NULL);
+	pid = fork();
+	rnd_state = seed * 2 + (pid == 0) + 1;
+	for (i = 0; i < rounds; i++)
+		fuzz_one_timed(&fd, mem);
+	if (pid == 0)
+		_exit(0);
+	waitpid(pid, &status, 0);
+	printf("LGTEST ok - misuse: %u random requests from each of two processes, seed %u\n",
+	       rounds, seed);
+	return 0;
+}
+
+int main(int argc, char *argv[])
 {
 	unsigned long irq[] = { LHREQ_IRQ, 0 }, brk[] = { LHREQ_BREAK, 0 };
 	unsigned long bogus[] = { 99, 0 }, result;
@@ -62,6 +183,8 @@ int main(void)
 	char *mem;
 	long r;
 
+	if (argc == 4 && !strcmp(argv[1], "fuzz"))
+		return fuzz(atoi(argv[2]), atoi(argv[3]));
 	mem = mmap(NULL, GUEST_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED) {
