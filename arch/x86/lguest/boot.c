@@ -49,7 +49,7 @@
  * interrupts we have masked, the last page fault address, the time, and
  * a ring of hypercalls waiting to be made.  It is statically set up so
  * that the Host can read what it needs at our very first hypercall:
- * every ring slot free, the noirq stretch (the two labels of G:050),
+ * every ring slot free, the noirq stretch (from G:050 into G:052),
  * where our kernel starts, our system call vector, and the timer's line
  * masked until we want it.
 :*/
@@ -197,8 +197,20 @@ static void lguest_safe_halt(void)
 static void lguest_write_idt_entry(gate_desc *dt, int entrynum,
 				   const gate_desc *g)
 {
-	u32 *raw = (u32 *)g;
+	gate_desc direct;
+	u32 *raw;
 
+	/*
+	 * Linux's system call gate becomes a trap gate to our own door
+	 * (G:052), which the Host lets the processor take directly: no trip
+	 * through the Host for a system call.
+	 */
+	if (entrynum == IA32_SYSCALL_VECTOR && g->bits.p) {
+		pack_gate(&direct, GATE_TRAP, (unsigned long)lguest_entry_INT80,
+			  3, 0, __KERNEL_CS);
+		g = &direct;
+	}
+	raw = (u32 *)g;
 	native_write_idt_entry(dt, entrynum, g);
 	hcall(LHCALL_LOAD_IDT_ENTRY, entrynum, raw[0], raw[1]);
 }

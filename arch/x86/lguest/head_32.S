@@ -80,8 +80,9 @@ SYM_CODE_END(lguest_entry)
  *
  * Between that copy and the iret an interrupt would be delivered onto
  * the very frame we are about to pop; the Host never interrupts us
- * between lguest_noirq_iret and lguest_noirq_end, which we told it
- * about in lguest_data.  And the %ss: prefix is because %ds already
+ * between lguest_noirq_iret and lguest_noirq_end (which takes in the
+ * first instruction of G:052 too), which we told it about in
+ * lguest_data.  And the %ss: prefix is because %ds already
  * holds whatever we are returning to, perhaps userspace's.
 :*/
 .text
@@ -93,5 +94,20 @@ SYM_INNER_LABEL(lguest_noirq_iret, SYM_L_GLOBAL)
 	movl	%eax, %ss:lguest_data + LGUEST_DATA_irq_enabled
 	popl	%eax
 	iret
-SYM_INNER_LABEL(lguest_noirq_end, SYM_L_GLOBAL)
 SYM_CODE_END(lguest_iret)
+
+/*G:052
+ * The system call's door, the one trap the processor hands us without
+ * going through the Host (H:270): our int $0x80 gate is a trap gate to
+ * here.  Linux's entry code counts on the gate having turned interrupts
+ * off, and a trap gate does not, nor would it touch our virtual flag;
+ * so the first thing we do is turn that off ourselves.  An interrupt
+ * delivered before that store would land on a stack the entry code has
+ * not yet claimed, which is why this instruction, too, lies before
+ * lguest_noirq_end: the Host delivers nothing here.
+:*/
+SYM_CODE_START(lguest_entry_INT80)
+	movl	$0, %ss:lguest_data + LGUEST_DATA_irq_enabled
+SYM_INNER_LABEL(lguest_noirq_end, SYM_L_GLOBAL)
+	jmp	entry_INT80_32
+SYM_CODE_END(lguest_entry_INT80)

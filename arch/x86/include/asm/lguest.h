@@ -108,7 +108,7 @@ struct lguest_pages {
  * stretch of its interrupt return the Host must not interrupt.
  */
 void lguest_init(void);
-extern char lguest_noirq_iret[], lguest_noirq_end[];
+extern char lguest_noirq_iret[], lguest_noirq_end[], lguest_entry_INT80[];
 
 #endif /* __ASSEMBLY__ */
 #endif /* _ASM_X86_LGUEST_H */

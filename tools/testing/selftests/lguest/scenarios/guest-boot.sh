@@ -24,6 +24,15 @@ host_s=$(dmesg | sed -n 's/^\[ *\([0-9.]*\)\] Run \/init as init process.*/\1/p'
 echo "  to init: Guest ${boot_s}s (its clock, from the Launcher's start), this Host natively ${host_s}s"
 check "the Guest reached init ($boot_s s)" [ -n "$boot_s" ]
 
+# System calls go straight from the Guest's userspace to its kernel
+# (G:052, H:270): 40000 of them must not bring the Guest out to us.
+sys0=$(cat /sys/kernel/debug/lguest/syscall_exits)
+run_guest syscalls 'dd if=/dev/zero of=/dev/null bs=1 count=20000 && echo DD:done; poweroff -f' \
+	64 /vmlinux --initrd=/guest-initrd.cpio rdinit=/init
+sys=$(($(cat /sys/kernel/debug/lguest/syscall_exits) - sys0))
+check_grep "syscalls: dd made its 40000 system calls" "$guest_out" '^DD:done'
+check "syscalls: none of them came through the Host ($sys did)" [ "$sys" -lt 100 ]
+
 run_guest bz 'echo BZ:$(uname -r); poweroff -f' \
 	64 /bzImage --initrd=/guest-initrd.cpio rdinit=/init
 check "bzImage: the Guest boots and powers off ($guest_rc)" [ "$guest_rc" = 0 ]
