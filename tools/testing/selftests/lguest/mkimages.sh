@@ -109,6 +109,8 @@ make_guest_img() {
 	rm -rf "$root"
 	populate_root "$root"
 	install -m 755 "$self/guest-init" "$root/init"
+	# Programs the scenarios run inside a Guest (guests/Makefile).
+	cp "$b"/guests/guest-bin/* "$root/bin/" 2>/dev/null || true
 	# From a disk the kernel looks for /sbin/init, not /init.
 	ln -sf /init "$root/sbin/init"
 	rm -f "$b/guest.img.new"
