@@ -4,6 +4,7 @@
 #include <linux/vmalloc.h>
 #include <linux/uaccess.h>
 #include <linux/debugfs.h>
+#include <linux/seq_file.h>
 #include <linux/sched/signal.h>
 #include "lg.h"
 
@@ -31,8 +32,58 @@ static unsigned int switcher_pages;
  */
 atomic_t lguest_exits, lguest_syscall_exits, lguest_irqs_raised,
 	lguest_irqs_delivered, lguest_halts, lguest_breaks, lguest_kicked_entries,
-	lguest_pinned_pages, lguest_shadow_pages, lguest_host_traps_latched;
+	lguest_pinned_pages, lguest_shadow_pages, lguest_host_traps_latched,
+	lguest_shadow_faults, lguest_pgdir_hits, lguest_pgdir_misses;
+atomic_t lguest_exits_by_trap[256], lguest_hcalls_by_nr[32];
 static struct dentry *lguest_debugfs;
+
+/*
+ * Exits by why: a line "trap_N count" for each trap number seen (32 and
+ * up are the Host's interrupts, 31 the hypercall), and one per
+ * hypercall by name, so that "make bench" can say what an operation
+ * costs.  The ring's hypercalls are counted too, though they cost no
+ * exit of their own.
+ */
+static int exits_by_trap_show(struct seq_file *m, void *unused)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lguest_exits_by_trap); i++)
+		if (atomic_read(&lguest_exits_by_trap[i]))
+			seq_printf(m, "trap_%u %d\n", i,
+				   atomic_read(&lguest_exits_by_trap[i]));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(exits_by_trap);
+
+static int hcalls_show(struct seq_file *m, void *unused)
+{
+	static const char * const names[] = {
+		[LHCALL_FLUSH_ASYNC] = "flush_async",
+		[LHCALL_LGUEST_INIT] = "lguest_init",
+		[LHCALL_SHUTDOWN] = "shutdown",
+		[LHCALL_LOAD_GDT] = "load_gdt",
+		[LHCALL_NEW_PGTABLE] = "new_pgtable",
+		[LHCALL_FLUSH_TLB] = "flush_tlb",
+		[LHCALL_LOAD_IDT_ENTRY] = "load_idt_entry",
+		[LHCALL_SET_STACK] = "set_stack",
+		[LHCALL_TS] = "ts",
+		[LHCALL_SET_CLOCKEVENT] = "set_clockevent",
+		[LHCALL_HALT] = "halt",
+		[LHCALL_SET_PTE] = "set_pte",
+		[LHCALL_SET_PMD] = "set_pmd",
+		[LHCALL_LOAD_TLS] = "load_tls",
+		[LHCALL_NOTIFY] = "notify",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i] && atomic_read(&lguest_hcalls_by_nr[i]))
+			seq_printf(m, "%s %d\n", names[i],
+				   atomic_read(&lguest_hcalls_by_nr[i]));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(hcalls);
 
 static void free_switcher_pages(void)
 {
@@ -259,6 +310,7 @@ int run_guest(struct lg_cpu *cpu, unsigned long __user *user)
 		}
 
 		atomic_inc(&lguest_exits);
+		atomic_inc(&lguest_exits_by_trap[cpu->trapnum % 256]);
 		lguest_arch_handle_trap(cpu);
 	}
 
@@ -313,6 +365,16 @@ static int __init init(void)
 				&lguest_shadow_pages);
 	debugfs_create_atomic_t("host_traps_latched", 0444, lguest_debugfs,
 				&lguest_host_traps_latched);
+	debugfs_create_atomic_t("shadow_faults", 0444, lguest_debugfs,
+				&lguest_shadow_faults);
+	debugfs_create_atomic_t("pgdir_hits", 0444, lguest_debugfs,
+				&lguest_pgdir_hits);
+	debugfs_create_atomic_t("pgdir_misses", 0444, lguest_debugfs,
+				&lguest_pgdir_misses);
+	debugfs_create_file("exits_by_trap", 0444, lguest_debugfs, NULL,
+			    &exits_by_trap_fops);
+	debugfs_create_file("hcalls", 0444, lguest_debugfs, NULL,
+			    &hcalls_fops);
 	return 0;
 }
 

@@ -45,6 +45,8 @@ static void guest_shutdown(struct lg_cpu *cpu, unsigned long msg_pa,
 :*/
 static void do_hcall(struct lg_cpu *cpu, struct hcall_args *args)
 {
+	if (args->arg0 < ARRAY_SIZE(lguest_hcalls_by_nr))
+		atomic_inc(&lguest_hcalls_by_nr[args->arg0]);
 	switch (args->arg0) {
 	case LHCALL_FLUSH_ASYNC:
 		/* The ring was emptied on the way in: nothing left to do. */

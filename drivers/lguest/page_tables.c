@@ -239,6 +239,7 @@ bool demand_page(struct lg_cpu *cpu, unsigned long vaddr, int errcode)
 		return true;
 	release_pte(spte);
 	*spte = gpte_to_spte(cpu, new_gpte, vaddr);
+	atomic_inc(&lguest_shadow_faults);
 	return true;
 }
 
@@ -392,6 +393,7 @@ void guest_new_pagetable(struct lg_cpu *cpu, unsigned long gpgdir)
 	if (!check_gpgdir(cpu, gpgdir))
 		return;
 	i = find_pgdir(lg, gpgdir);
+	atomic_inc(i < 0 ? &lguest_pgdir_misses : &lguest_pgdir_hits);
 	if (i < 0) {
 		i = (cpu->cpu_pgd + 1) % PGDIR_CACHE;
 		if (!lg->pgdirs[i].pgdir) {
