@@ -5,6 +5,13 @@
 #include <linux/types.h>
 
 /*D:010
+ * The Guest of part G runs, but it cannot yet read a disk, reach a
+ * network or keep a console past its early printk.  This part gives it
+ * devices.  We are still inside the Guest, in the bus driver of
+ * drivers/lguest/lguest_device.c, which finds them in a page the
+ * Launcher wrote and hands them to the kernel's own virtio drivers.  The
+ * page's format comes first: the Launcher writes it, too.
+ *
  * The Guest has no real hardware: nothing it could wreck, nothing it could
  * lean on.  It gets a handful of virtio devices instead, described to it in
  * the page the Launcher puts just above the top of Guest RAM.
@@ -58,6 +65,17 @@ struct lguest_vqconfig {
 #define LGUEST_IRQS		32
 
 /*L:010
+ * The Launcher is an ordinary program on the Host, one C file,
+ * tools/launcher/lguest.c.  To the Guest it is the whole machine around
+ * it: the bootloader that lays out its memory and loads its kernel, and
+ * the hardware behind every device.  To the Host it is a user like any
+ * other, trusted with nothing, which keeps the Guest's memory in its own
+ * address space and runs the Guest by reading a file.  P:100 showed its
+ * main(); this part reads what main() calls, in much the same order: the
+ * Guest's memory and kernel (L:110 to L:210), the devices (L:300 to
+ * L:370), the jail (L:380, L:390), the loop that runs the Guest (L:400
+ * to L:440) and the command line (L:500 to L:510).
+ *
  * The Launcher talks to the Host by writing requests to /dev/lguest.  Each
  * write is an array of unsigned longs; the first says which request it is.
  * Number 1 (the old DMA request) is gone but its number stays retired.
