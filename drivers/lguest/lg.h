@@ -32,10 +32,10 @@
  * The Host keeps, for each Guest, a struct lguest: where its memory lives
  * in the Launcher, how far it reaches, its shadow page tables, why it
  * died if it did.  One Guest has one virtual CPU here (an SMP Guest is
- * M:020's exercise), kept in a struct lg_cpu: its registers (in
- * the layout of H:012), its interrupts, its descriptor tables and its
- * timer.  We meet the run loop that owns most of it in H:040 and H:060,
- * the other threads that poke at it in H:045 and H:250.
+ * M:020's exercise), kept in a struct lg_cpu: its registers (in the
+ * layout of H:012), its interrupts, its descriptor tables and its timer.
+ * We meet the run loop that owns most of it in H:040 and H:060, the
+ * other threads that poke at it in H:045 and H:250.
 :*/
 
 /* How many of a Guest's page directories we keep shadows of. */

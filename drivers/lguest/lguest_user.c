@@ -171,10 +171,10 @@ static ssize_t write(struct file *file, const char __user *in,
 /*H:060
  * Reading runs the Guest: the Launcher's loop of L:440 spends its life
  * in here.  Only the thread that set it up may do so (the Host wakes
- * that thread for interrupts).  A dead Guest's reason is
- * handed out on the read after the one that said ENOENT.  Closing the
- * file is the Guest's end: its timer stops, its shadow page tables go
- * (H:485), and the rest is freed.
+ * that thread for interrupts).  A dead Guest's reason is handed out on
+ * the read after the one that said ENOENT.  Closing the file is the
+ * Guest's end: its timer stops, its shadow page tables go (H:485), and
+ * the rest is freed.
 :*/
 static ssize_t read(struct file *file, char __user *user, size_t size,
 		    loff_t *off)

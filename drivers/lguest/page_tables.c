@@ -397,12 +397,13 @@ void guest_flush_tlb(struct lg_cpu *cpu, unsigned long all)
 }
 
 /*H:470
- * NEW_PGTABLE is a CR3 load.  We keep shadows of a few page directories
- * (processes switch back and forth), and on a miss we take over a slot
- * other than the current one, throwing its contents away.  What we keep
- * is the kernel part: like a real CR3 load, this one forgets the user
- * mappings, which the Guest may have changed while they were not loaded
- * without telling anyone (a processor would not have needed telling).
+ * NEW_PGTABLE is a CR3 load (lguest_write_cr3(), G:090).  We keep shadows
+ * of a few page directories (processes switch back and forth), and on a
+ * miss we take over a slot other than the current one, throwing its
+ * contents away.  What we keep is the kernel part: like a real CR3 load,
+ * this one forgets the user mappings, which the Guest may have changed
+ * while they were not loaded without telling anyone (a processor would not
+ * have needed telling).
 :*/
 static bool check_gpgdir(struct lg_cpu *cpu, unsigned long gpgdir)
 {

@@ -30,8 +30,9 @@ static bool host_owned_gdt_entry(unsigned int num)
  * processor would otherwise write that bit the first time the segment
  * is loaded.
  *
- * Try it: bad-gdt forgets to, and "lguest 32 /guests/bad-gdt.elf" is
- * told "GDT entry 12 asks for ring 0".
+ * Try it: bad-gdt hands us a kernel code segment still at ring 0, and
+ * "lguest 32 /guests/bad-gdt.elf" is told "GDT entry 12 asks for ring
+ * 0".
 :*/
 static bool check_gdt_entry(struct lg_cpu *cpu, unsigned int num,
 			    struct desc_struct *d)

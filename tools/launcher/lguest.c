@@ -485,8 +485,8 @@ static unsigned long setup_pagetables(unsigned long initrd_len,
  * boot_params is what a bootloader leaves a kernel: we put it at physical
  * 0 with a one-entry memory map, the command line right after it, the
  * initrd, and hardware_subarch = 1, which is what tells the kernel's
- * first instructions that it is an lguest Guest and must not touch
- * anything privileged.
+ * first instructions (G:020) that it is an lguest Guest and must not
+ * touch anything privileged.
 :*/
 static void setup_boot_params(const char *cmdline, unsigned long initrd_len)
 {
@@ -515,7 +515,7 @@ static void setup_boot_params(const char *cmdline, unsigned long initrd_len)
 
 /*L:300
  * Devices.  Each device the user asked for gets an entry in the device
- * page (the layout is in include/uapi/linux/lguest_launcher.h), some
+ * page (in the layout of D:010, which the Guest's bus reads back), some
  * virtqueues, and a struct device here that remembers how to serve them.
  *
  * Three kinds of thread touch these: the main thread (the run loop, which
@@ -2135,12 +2135,12 @@ static int open_lguest(void)
  *
  * And that is the Launcher, from its command line to the loop it never
  * leaves.  Its write lands in the Host (H:050) and its read becomes the
- * Host's run loop (H:040): the Host is where we go next.  Meanwhile the
- * scenarios guest-boot, guest-block, guest-net, guest-console and
- * guest-jail, in tools/testing/selftests/lguest/scenarios, put each
- * piece of this part to work under a real Guest: "run_tests.sh
- * guest-jail" runs one, and "run_tests.sh unit" the Launcher's own unit
- * tests, which feed it broken kernels and hostile rings.
+ * Host's run loop (H:040): the Host is where we go next.  To see this
+ * part at work first, the scenarios guest-boot, guest-block, guest-net,
+ * guest-console and guest-jail (tools/testing/selftests/lguest/scenarios)
+ * run real Guests on it and check what they did: "run_tests.sh
+ * guest-jail" runs one.  "run_tests.sh unit" runs the Launcher's own
+ * unit tests, which feed it broken kernels and hostile rings.
 :*/
 static void tell_kernel(unsigned long pgdir, unsigned long start)
 {

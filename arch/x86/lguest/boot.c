@@ -181,8 +181,7 @@ PV_CALLEE_SAVE_REGS_THUNK(lguest_irq_enable);
  * interrupts still off, and the Host treats HALT as "turn interrupts on
  * and sleep" in one go (H:240), so an interrupt that came in meanwhile
  * is delivered at once instead of being slept through.  The tiny Guest
- * halt-pending.S in tools/testing/selftests/lguest/guests holds the Host
- * to that: it halts with a tick already waiting, interrupts off.
+ * halt-pending holds the Host to that, as H:240 shows.
 :*/
 static void lguest_safe_halt(void)
 {

@@ -134,17 +134,17 @@ static void copy_in_guest_info(struct lg_cpu *cpu, struct lguest_pages *pages)
 
 /*H:530
  * Some of the Host's settings must not reach the Guest.  Global pages
- * would keep the Host's kernel mappings in the TLB while the Guest's
- * page tables are loaded; SMEP and SMAP would stop the Guest's ring-1
- * kernel touching its own user pages; UMIP would fault instructions it
- * may use.  And SYSENTER would take the Guest's userspace straight into
- * the Host's kernel: with SYSENTER_CS zero it faults instead.  A Launcher
- * with an LDT of its own (modify_ldt) leaves LDTR pointing at a Host
- * address, where the Guest could map descriptors of its choosing and use
- * them with a selector that names the LDT: we load a null LDT for the
- * Guest and put the Launcher's back afterwards.  The
- * kernel's CR4 helpers refuse to clear pinned bits, so we write CR4
- * ourselves, with interrupts off, and put it back before anything runs.
+ * would keep the Host's kernel mappings in the TLB while the Guest's page
+ * tables are loaded; SMEP and SMAP would stop the Guest's ring-1 kernel
+ * touching its own user pages; UMIP would fault instructions it may use.
+ * And SYSENTER would take the Guest's userspace straight into the Host's
+ * kernel: with SYSENTER_CS zero it faults instead.  A Launcher with an LDT
+ * of its own (modify_ldt) leaves LDTR pointing at a Host address, where
+ * the Guest could map descriptors of its choosing and use them with a
+ * selector that names the LDT: we load a null LDT for the Guest and put
+ * the Launcher's back afterwards.  The kernel's CR4 helpers refuse to
+ * clear pinned bits, so we write CR4 ourselves, with interrupts off, and
+ * put it back before anything runs.
 :*/
 #define CR4_NOT_FOR_GUESTS \
 	(X86_CR4_PGE | X86_CR4_SMEP | X86_CR4_SMAP | X86_CR4_UMIP)
@@ -221,15 +221,14 @@ static void raise_latched_host_traps(struct lguest_pages *pages)
 }
 
 /*H:540
- * Running the Guest, seen from the Host: the Guest's FPU registers are
- * the Launcher's (they are loaded if the kernel had put them away), the
+ * Running the Guest, seen from the Host: the Guest's FPU registers are the
+ * Launcher's (they are loaded if the kernel had put them away), the
  * Switcher pages for this processor get the Guest's state, and with
  * interrupts off we call the Switcher, unless the run loop was kicked
  * meanwhile (then we return false and it goes round again).  When it
- * returns, the Guest's
- * registers come back from the page, unless the trap hit the Switcher
- * itself, in which case they never left ours.  A page fault's address
- * must be read now, before anything can fault again.
+ * returns, the Guest's registers come back from the page, unless the trap
+ * hit the Switcher itself, in which case they never left ours.  A page
+ * fault's address must be read now, before anything can fault again.
 :*/
 bool lguest_arch_run_guest(struct lg_cpu *cpu)
 {

@@ -2,7 +2,7 @@
 /*S:100
  * Welcome to the Switcher itself!  This is the last part and the lowest:
  * a page of assembler that every other part stands on, and the only
- * code in lguest that runs with no kernel under it.
+ * code in lguest that belongs to neither world.
  *
  * This page of code is the one place where the Host and the Guest meet.
  * It is copied to a page mapped at the same address in the Host and in
@@ -14,8 +14,8 @@
  * everything back.
  *
  * It is copied, so it must not care where it runs: only relative jumps,
- * and addresses worked out from what the processor tells us.  Its pages,
- * at the same address in every address space (H:015, H:020), are:
+ * and addresses worked out from what the processor tells us.  Its pages
+ * (H:015, H:020) are:
  *
  *	switcher_addr        this code             read only in a Guest
  *	  + 1 page           CPU 0's registers     writable: its trap stack
@@ -54,11 +54,11 @@ start_switcher_text:
 
 /*S:110
  * The Host calls us from run_guest_once() (H:530) with "pushf; lcall
- * *lguest_entry": the processor
- * leaves the Host's flags, code segment and return address on its stack,
- * exactly the frame an interrupt would leave, which we will use twice.
- * %eax holds this CPU's struct lguest_pages (at its Switcher address),
- * %ebx the physical address of the Guest's shadow page directory.
+ * *lguest_entry": the processor leaves the Host's flags, code segment and
+ * return address on its stack, exactly the frame an interrupt would leave,
+ * which we will use twice.  %eax holds this CPU's struct lguest_pages (at
+ * its Switcher address), %ebx the physical address of the Guest's shadow
+ * page directory.
 :*/
 .global switch_to_guest
 switch_to_guest:

@@ -6,15 +6,13 @@
 
 /*D:010
  * The Guest of part G runs, but it cannot yet read a disk, reach a
- * network or keep a console past its early printk.  This part gives it
- * devices.  We are still inside the Guest, in the bus driver of
- * drivers/lguest/lguest_device.c, which finds them in a page the
- * Launcher wrote and hands them to the kernel's own virtio drivers.  The
- * page's format comes first: the Launcher writes it, too.
- *
- * The Guest has no real hardware: nothing it could wreck, nothing it could
- * lean on.  It gets a handful of virtio devices instead, described to it in
- * the page the Launcher puts just above the top of Guest RAM.
+ * network or keep a console past its early printk.  It has no real
+ * hardware: nothing it could wreck, nothing it could lean on.  It gets a
+ * handful of virtio devices instead, described to it in the page the
+ * Launcher puts just above the top of Guest RAM.  This part, still
+ * inside the Guest, is the bus driver (drivers/lguest/lguest_device.c)
+ * that finds them there and hands them to the kernel's own virtio
+ * drivers.  First the page's format, which the Launcher writes too.
  *
  * That page is a packed run of variable-length entries.  Each starts with
  * this small header, then come num_vq "struct lguest_vqconfig" (D:015),
@@ -74,7 +72,8 @@ struct lguest_vqconfig {
  * main(); this part reads what main() calls, in much the same order: the
  * Guest's memory and kernel (L:110 to L:210), the devices (L:300 to
  * L:370), the jail (L:380, L:390), the loop that runs the Guest (L:400
- * to L:440) and the command line (L:500 to L:510).
+ * to L:440), and the command line and the word to the Host (L:500 to
+ * L:510).
  *
  * The Launcher talks to the Host by writing requests to /dev/lguest.  Each
  * write is an array of unsigned longs; the first says which request it is.

@@ -11,21 +11,19 @@
  * needs no VT-x: only the segments and rings every 32-bit x86 has had
  * since the 386.
  *
- * This first part is lguest seen from outside, each piece by the door the
- * others know it through.  The Guest reaches the Host with the hypercalls
- * listed below, and its devices through one page of descriptions
- * (P:050).  The Launcher is a command and its main() (P:100), and it
- * drives the Host through a file, /dev/lguest (P:200), which the Host's
- * module creates when it loads (P:400).  The parts after this one walk
- * through each piece in the order a Guest meets them: the Guest itself
- * (G), its devices (D), the Launcher that starts it (L), the Host that
- * runs it (H) and the page of assembler beneath them all (S).  Mastery
- * (M) is what is left for you.
- *
  * The code lives in drivers/lguest (the Host), arch/x86/lguest (the
  * Guest), tools/launcher and the headers between them, plus six small
  * patches to the core kernel (patches/series), each named where the tour
  * leans on it.
+ *
+ * This first part is lguest seen from outside, each piece by the door the
+ * others know it through: the Guest's hypercalls (below) and its page of
+ * devices (P:050), the Launcher's command line (P:100), and the Host's
+ * file, /dev/lguest (P:200), which its module creates when it loads
+ * (P:400).  The parts after this one walk through each piece in the
+ * order a Guest meets them: the Guest itself (G), its devices (D), the
+ * Launcher that starts it (L), the Host that runs it (H) and the page of
+ * assembler beneath them all (S).  Mastery (M) is what is left for you.
  *
  * Whatever privileged thing a Guest needs done, it asks the Host for,
  * with a hypercall, and here is the whole list of them.  The numbers are
