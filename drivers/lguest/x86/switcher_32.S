@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*S:100
- * Welcome to the Switcher itself!  This is the last part and the lowest:
- * a page of assembler that every other part stands on, and the only
- * code in lguest that belongs to neither world.
+ * Welcome to the Switcher itself, the last part and the lowest: a page of
+ * assembler that every other part stands on, and the only code in lguest
+ * that belongs to neither world.
  *
  * This page of code is the one place where the Host and the Guest meet.
  * It is copied to a page mapped at the same address in the Host and in
@@ -17,10 +17,10 @@
  * and addresses worked out from what the processor tells us.  Its pages
  * (H:015, H:020) are:
  *
- *	switcher_addr        this code             read only in a Guest
- *	  + 1 page           CPU 0's registers     writable: its trap stack
- *	  + 2 pages          CPU 0's state         read only in a Guest
- *	  + 3, + 4 pages     CPU 1's pair, and so on
+ *	switcher_addr     this code            read only in a Guest
+ *	+ 1 page          CPU 0's registers    writable: its trap stack
+ *	+ 2 pages         CPU 0's state        read only in a Guest
+ *	+ 3, + 4 pages    CPU 1's pair, and so on
  *
  * One round trip, in the order we read it: the Host's run_guest_once()
  * (H:530) calls switch_to_guest (S:110), which loads the Guest's world

@@ -3,13 +3,13 @@
 #define _ASM_X86_LGUEST_HCALL_H
 
 /*P:010
- * Welcome, reader.  A hypervisor lets several operating systems share one
- * machine.  lguest is the smallest one that runs Linux as it is: the Host
- * is a Linux kernel with the lg module loaded; each Guest is this same
- * kernel, started by a little program, the Launcher, and running in ring
- * 1 where the Host keeps it from touching anything it should not.  It
- * needs no VT-x: only the segments and rings every 32-bit x86 has had
- * since the 386.
+ * Welcome, reader, to lguest, the smallest hypervisor that runs Linux as
+ * it is.  A hypervisor lets several operating systems share one machine.
+ * Here the Host is a Linux kernel with the lg module loaded; each Guest
+ * is this same kernel, started by a little program, the Launcher, and
+ * running in ring 1 where the Host keeps it from touching anything it
+ * should not.  It needs no VT-x: only the segments and rings every
+ * 32-bit x86 has had since the 386.
  *
  * The code lives in drivers/lguest (the Host), arch/x86/lguest (the
  * Guest), tools/launcher and the headers between them, plus six small
