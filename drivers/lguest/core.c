@@ -297,12 +297,15 @@ int run_guest(struct lg_cpu *cpu, unsigned long __user *user)
  * twenty-odd tiny ones, from tools/testing/selftests/lguest/guests, most
  * of them a page of assembler that does one thing to the Host.  Some
  * teach; the ones called bad-something are hostile on purpose, each
- * breaking one rule the Host must enforce.  At the Host's prompt,
+ * breaking one rule the Host must enforce.  Each takes a minute to read
+ * and two to change, and "make run" puts the changed one in the image.
+ * At the Host's prompt,
  *
  *	lguest 32 /guests/hello.elf
  *
  * says hello and powers off.  The others are named in the sections whose
- * rule they prove, with what to try; for a hostile one, what the Launcher
+ * rule they prove, with what to try (the few that never stop on their
+ * own want a "timeout 3" in front); for a hostile one, what the Launcher
  * prints as it exits is the Host's reason for killing it.  And
  * "tools/testing/selftests/lguest/run_tests.sh host-guests" runs them all
  * and checks every answer.
