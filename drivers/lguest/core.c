@@ -16,7 +16,9 @@
  * out of everything from switcher_addr up.  The first page holds the
  * Switcher's code (S:100 to S:170, copied from between
  * start_switcher_text and end_switcher_text), the rest are each
- * processor's (H:015).
+ * processor's (H:015).  Reserving an area at an address of our choosing
+ * and putting our own pages in it takes two vmalloc calls that modules
+ * are not usually given: patches/0003 exports them.
 :*/
 unsigned long switcher_addr;
 struct page **lg_switcher_pages;

@@ -13,8 +13,8 @@
  *
  * The code lives in drivers/lguest (the Host), arch/x86/lguest (the
  * Guest), tools/launcher and the headers between them, plus six small
- * patches to the core kernel (patches/series), each named where the tour
- * leans on it.
+ * patches to the core kernel (patches/series): the first hooks lguest
+ * into Kconfig, and the others are named where the tour leans on them.
  *
  * This first part is lguest seen from outside, each piece by the door the
  * others know it through: the Guest's hypercalls (below) and its page of
