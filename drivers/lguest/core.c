@@ -15,8 +15,11 @@
  * directory the Switcher has a whole slot to itself: one entry there,
  * pointing at a page table we own, maps it.  The Guest is told to keep
  * out of everything from switcher_addr up.  The first page holds the
- * Switcher's code (S:100 to S:150, copied from between start_switcher_text
- * and end_switcher_text), the rest are each processor's (H:015).
+ * Switcher's code (S:100 to S:170, copied from between
+ * start_switcher_text and end_switcher_text), the rest are each
+ * processor's (H:015).  Reserving an area at an address of our choosing
+ * and putting our own pages in it takes two vmalloc calls that modules
+ * are not usually given: patches/0003 exports them.
 :*/
 unsigned long switcher_addr;
 struct page **lg_switcher_pages;
@@ -206,6 +209,10 @@ void __lgwrite(struct lg_cpu *cpu, unsigned long addr, const void *b,
  * Waker, or a signal.  We set our state before we look, so a wake-up
  * that comes between the look and schedule() is not lost: it makes
  * schedule() return at once.
+ *
+ * Try it: halt sleeps with no timer set and nothing else to wake it;
+ * "timeout 3 lguest 32 /guests/halt.elf" ends it with the one thing
+ * left, a signal.
 :*/
 static bool should_sleep(struct lg_cpu *cpu)
 {
@@ -258,6 +265,11 @@ void kick_guest_cpu(struct lg_cpu *cpu)
  * Guest that halted sleeps (H:042); any other runs until it next traps
  * (lguest_arch_run_guest(), H:540), and we see why it stopped
  * (lguest_arch_handle_trap(), H:560).  The kicked flag is H:045's story.
+ *
+ * Try it: the tiny Guest spin never traps at all, so only the Host's
+ * timer tick and the cond_resched() below get this processor back from
+ * it; "timeout 3 lguest 32 /guests/spin.elf" shows a signal still ends
+ * it.  (The scenario host-robust checks that it does, within 2 seconds.)
 :*/
 int run_guest(struct lg_cpu *cpu, unsigned long __user *user)
 {
@@ -331,6 +343,26 @@ int run_guest(struct lg_cpu *cpu, unsigned long __user *user)
  * pages at the top of the address space (map_switcher(), H:020), each
  * processor's part of them (H:500), /dev/lguest itself (H:060), and a
  * few counters in debugfs for the tests and the curious (H:020 again).
+ *
+ * That is every piece.  To watch them move, "make run" at the top of the
+ * project builds it all and boots a Host in QEMU, which loads lg.ko and
+ * starts a Linux Guest on the console; leave the Guest's shell and you
+ * are at the Host's.  Beside the real Guest, the Host's image carries
+ * twenty-odd tiny ones, from tools/testing/selftests/lguest/guests, most
+ * of them a page of assembler that does one thing to the Host.  Some
+ * teach; the ones called bad-something are hostile on purpose, each
+ * breaking one rule the Host must enforce.  Each takes a minute to read
+ * and two to change, and "make run" puts the changed one in the image.
+ * At the Host's prompt,
+ *
+ *	lguest 32 /guests/hello.elf
+ *
+ * says hello and powers off.  The others are named in the sections whose
+ * rule they prove, with what to try (the few that never stop on their
+ * own want a "timeout 3" in front); for a hostile one, what the Launcher
+ * prints as it exits is the Host's reason for killing it.  And
+ * "tools/testing/selftests/lguest/run_tests.sh host-guests" runs them all
+ * and checks every answer.
 :*/
 static int __init init(void)
 {

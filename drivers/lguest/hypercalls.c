@@ -10,7 +10,8 @@
  * Power off and a crash both end the Guest with that string as its last
  * words; only a power off carries LGUEST_POWEROFF_PREFIX, which the
  * Launcher takes as a clean exit.  A restart is its own kind of death:
- * the Launcher's read returns ERESTART and it starts over.
+ * the Launcher's read returns ERESTART and it starts over (L:430).  The
+ * Guest's three ways out were G:120's.
 :*/
 static void guest_shutdown(struct lg_cpu *cpu, unsigned long msg_pa,
 			   unsigned long how)
@@ -42,6 +43,11 @@ static void guest_shutdown(struct lg_cpu *cpu, unsigned long msg_pa,
  * interrupts_and_traps.c (H:260, H:280, H:290); the GDT and TLS in
  * segments.c (H:310); and the page tables in page_tables.c: entries
  * changed (H:450), flushes (H:460) and a new page directory (H:470).
+ *
+ * Try it: bad-hcall asks for call 99 and earns the default case below.
+ * Its big brother fuzz-hcall makes thousands of random calls from a
+ * seed, with arguments chosen to hurt; "make fuzz" turns it loose for a
+ * minute, and a run that goes wrong names the seed that replays it.
 :*/
 static void do_hcall(struct lg_cpu *cpu, struct hcall_args *args)
 {
@@ -100,9 +106,13 @@ static void do_hcall(struct lg_cpu *cpu, struct hcall_args *args)
 
 /*H:130
  * The asynchronous ring.  The Guest fills slots in order and marks each
- * with status 0; we run them in the same order, marking each 0xFF (free
- * again) before we run it.  We stop at a NOTIFY so the Launcher hears of
- * it before anything queued after it happens.
+ * with status 0 (async_hcall(), G:035); we run them in the same order,
+ * marking each 0xFF (free again) before we run it.  We stop at a NOTIFY
+ * so the Launcher hears of it before anything queued after it happens.
+ *
+ * Try it: ring queues a NOTIFY in the first slot without trapping, then
+ * traps once with FLUSH_ASYNC; "lguest 32 /guests/ring.elf" prints the
+ * string only that trap could have let out.
 :*/
 static void do_async_hcalls(struct lg_cpu *cpu)
 {
@@ -141,11 +151,17 @@ static void do_async_hcalls(struct lg_cpu *cpu)
  * Guest next comes out.  This file is the dispatcher for both.
  *
  * The first hypercall must be LGUEST_INIT with the physical address of
- * the Guest's struct lguest_data.  We tell the Guest how much of the top
- * of its address space is the Switcher's and how fast its TSC runs (if
- * it can be trusted), and read back what the Guest tells us about
- * itself: where its kernel starts, its system call vector and the
- * stretch of code where it must not be interrupted.
+ * the Guest's struct lguest_data (its very first instruction makes it,
+ * G:020).  We tell the Guest how much of the top of its address space is
+ * the Switcher's and how fast its TSC runs (if it can be trusted), and
+ * read back what the Guest tells us about itself: where its kernel
+ * starts, its system call vector and the stretch of code where it must
+ * not be interrupted.
+ *
+ * Try it: bad-init makes another hypercall first, and is told "hypercall
+ * 5 before LGUEST_INIT"; bad-kernel-address claims its kernel starts
+ * inside the Switcher, which H:460 would believe to the Host's cost, and
+ * is killed here instead.  As ever, "lguest 32 /guests/bad-init.elf".
 :*/
 static void initialize_guest(struct lg_cpu *cpu, const struct hcall_args *a)
 {

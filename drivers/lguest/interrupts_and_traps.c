@@ -46,7 +46,9 @@ static void push_guest_stack(struct lg_cpu *cpu, unsigned long *sp, u32 val)
  * place of the real one, which is always on), the code segment and the
  * return address, and an error code for the traps that have one.  An
  * interrupt gate turns the virtual interrupt flag off, as the real one
- * would turn off the real flag.
+ * would turn off the real flag.  The flags we push are the ones the
+ * Guest's lguest_iret (G:050) puts back into its virtual flag when the
+ * handler returns.
 :*/
 static void push_guest_interrupt_frame(struct lg_cpu *cpu, const gate_desc *g,
 				       bool has_err)
@@ -100,8 +102,9 @@ bool deliver_trap(struct lg_cpu *cpu, unsigned int num)
 
 /*H:230
  * Virtual interrupts.  The Launcher and the timer set bits in
- * irqs_pending; the Guest masks lines in its blocked_interrupts.  The
- * first line pending and not blocked is the one to deliver, if any.
+ * irqs_pending; the Guest masks lines in its blocked_interrupts (its
+ * whole interrupt controller, G:100).  The first line pending and not
+ * blocked is the one to deliver, if any.
 :*/
 unsigned int interrupt_pending(struct lg_cpu *cpu, bool *more)
 {
@@ -134,6 +137,11 @@ unsigned int interrupt_pending(struct lg_cpu *cpu, bool *more)
  * turns the flag on and is delivered.  One that was already waiting
  * when the Guest halted is delivered straight away, so the Guest never
  * sleeps through an interrupt it has not seen.
+ *
+ * Try it: halt-pending lets a timer tick wait here with its flag off, as
+ * Linux's idle loop has it, and then halts; "lguest 32
+ * /guests/halt-pending.elf" says the tick was delivered, where a Host
+ * without this would leave it asleep for good.
 :*/
 static void wake_from_halt(struct lg_cpu *cpu)
 {
@@ -184,12 +192,16 @@ void set_interrupt(struct lg_cpu *cpu, unsigned int irq)
 }
 
 /*H:260
- * The IDT.  The Guest gives us one entry at a time.  A few vectors are
- * the Host's and the Guest cannot have them (NMI, double fault, the
- * reserved vector 15, machine check and the hypercall vector); others
- * must be honest interrupt or trap gates to the Guest's own code, below
- * the Switcher.  We keep the Guest's table and build the real one from
- * it every time the Guest runs.
+ * The IDT.  The Guest gives us one entry at a time (G:060 sends them).  A
+ * few vectors are the Host's and the Guest cannot have them (NMI, double
+ * fault, the reserved vector 15, machine check and the hypercall
+ * vector); others must be honest interrupt or trap gates to the Guest's
+ * own code, below the Switcher.  We keep the Guest's table and build the
+ * real one from it every time the Guest runs.
+ *
+ * Try it: bad-idt points its page fault handler into the Switcher's
+ * pages, and "lguest 32 /guests/bad-idt.elf" hears "IDT entry 14 points
+ * at bad address".
 :*/
 static bool host_owned_vector(unsigned int num)
 {
@@ -250,7 +262,11 @@ void load_guest_idt_entry(struct lg_cpu *cpu, unsigned int num, u32 lo, u32 hi)
  * from ring 3 to ring 1 by itself, on the stack in the TSS.  We let it
  * when the Guest's gate is a trap gate (an interrupt gate would clear
  * the real interrupt flag, and the Host's interrupts with it) that ring
- * 3 may use.
+ * 3 may use: the Guest's door of G:052 is just that.
+ *
+ * Try it: syscall makes 101 system calls from its own ring 3, and the
+ * Host's count of those it saw, /sys/kernel/debug/lguest/syscall_exits,
+ * does not move.  And soft-int, below, tries "int $14" from ring 1.
 :*/
 static bool direct_trap(const struct lg_cpu *cpu, unsigned int num)
 {
@@ -268,8 +284,9 @@ static bool direct_trap(const struct lg_cpu *cpu, unsigned int num)
  * cannot be raised by the Guest at all, nor the hypercall from ring 3.
  * Nor can a vector that comes with an error code: "int $14" pushes none,
  * and the Switcher's stub, expecting the processor's, would save every
- * register four bytes out of place.
-:*/
+ * register four bytes out of place.  The tiny Guest soft-int tries it
+ * and gets the general protection fault a processor would give it.
+ */
 void copy_traps(const struct lg_cpu *cpu, gate_desc *idt,
 		const unsigned long *def)
 {
@@ -295,9 +312,12 @@ void copy_traps(const struct lg_cpu *cpu, gate_desc *idt,
 
 /*H:280
  * SET_STACK: where the Guest's kernel stack is, for the processor to
- * switch to when the Guest's userspace traps.  It must be a ring-1
- * segment of the Guest's, or the processor would be switching to
- * something the Guest should not have.
+ * switch to when the Guest's userspace traps (lguest_load_sp0(), G:070).
+ * It must be a ring-1 segment of the Guest's, or the processor would be
+ * switching to something the Guest should not have.
+ *
+ * Try it: bad-stack asks for the kernel's data segment at ring 0, as a
+ * native kernel would, and is told "bad stack segment 0x68".
 :*/
 void guest_set_stack(struct lg_cpu *cpu, u32 seg, u32 esp, unsigned int pages)
 {
@@ -315,8 +335,12 @@ void guest_set_stack(struct lg_cpu *cpu, u32 seg, u32 esp, unsigned int pages)
 }
 
 /*H:290
- * The Guest's clock event is an hrtimer: SET_CLOCKEVENT asks for an
- * interrupt (line 0) so many nanoseconds from now; zero cancels.
+ * The Guest's clock event (G:110) is an hrtimer here: SET_CLOCKEVENT asks
+ * for an interrupt (line 0) so many nanoseconds from now; zero cancels.
+ *
+ * Try it: timer asks for a tick a millisecond away and halts, ten times
+ * over, and each tick comes in through its own IDT; "lguest 32
+ * /guests/timer.elf".
 :*/
 static enum hrtimer_restart clockdev_fn(struct hrtimer *timer)
 {

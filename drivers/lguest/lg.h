@@ -17,13 +17,25 @@
 #include <asm/pgtable.h>
 
 /*H:010
+ * Now for the Host: drivers/lguest, the module that runs Guests, and the
+ * only part of lguest with any real privilege.  Everything we have read
+ * so far ran as a Guest or as an ordinary process, and the Host trusts
+ * neither: it checks every number they hand it, and a Guest that breaks
+ * a rule is killed (H:028).  This is the longest part, so here is the
+ * way through: what the Host keeps for a Guest (here), the Switcher's
+ * pages and the Guest's memory (H:012 to H:035), the run loop and
+ * /dev/lguest (H:040 to H:060), hypercalls (H:100 to H:140), interrupts
+ * and traps (H:200 to H:290), segments (H:300 to H:320), shadow page
+ * tables (H:400 to H:485), and the x86 code that enters the Guest and
+ * sees why it came back (H:490 to H:560).
+ *
  * The Host keeps, for each Guest, a struct lguest: where its memory lives
  * in the Launcher, how far it reaches, its shadow page tables, why it
- * died if it did.  One Guest has one virtual CPU here (an SMP Guest is an
- * exercise for the reader), kept in a struct lg_cpu: its registers (in
- * the layout of H:012), its interrupts, its descriptor tables and its
- * timer.  We meet the run loop that owns most of it in H:040 and H:060,
- * the other threads that poke at it in H:045 and H:250.
+ * died if it did.  One Guest has one virtual CPU here (an SMP Guest is
+ * M:020's exercise), kept in a struct lg_cpu: its registers (in the
+ * layout of H:012), its interrupts, its descriptor tables and its timer.
+ * We meet the run loop that owns most of it in H:040 and H:060, the
+ * other threads that poke at it in H:045 and H:250.
 :*/
 
 /* How many of a Guest's page directories we keep shadows of. */
@@ -219,7 +231,9 @@ void lguest_arch_setup_regs(struct lg_cpu *cpu, unsigned long start);
  * A Guest that breaks the rules is killed: we remember why (the Launcher's
  * next read returns ENOENT, and the one after that the reason), and it
  * never runs again.  The first reason wins; later ones are usually just
- * consequences of it.
+ * consequences of it.  The Launcher prints that reason as it exits
+ * (L:440), and earning one is the whole ambition of each hostile tiny
+ * Guest we meet from here on.
 :*/
 #define kill_guest(cpu, fmt...)					\
 do {								\

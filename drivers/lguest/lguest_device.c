@@ -371,6 +371,12 @@ static void scan_devices(void)
  * Only a Guest has a device page; on bare metal the same kernel must not
  * go looking for one.  The page sits right at the top of RAM: max_pfn is
  * the first page frame the Launcher did not give us as memory.
+ *
+ * That is the bus: four hundred lines between a page of bytes and the
+ * kernel's virtio drivers, which do all the rest.  Whatever the Guest
+ * says to a device leaves it as an LHCALL_NOTIFY of an address: a ring's
+ * (a kick) or an entry's (a status change).  Who is listening at the
+ * other end is the next part's story.
 :*/
 static int __init lguest_devices_init(void)
 {

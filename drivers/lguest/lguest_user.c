@@ -55,12 +55,19 @@ static int user_send_irq(struct lg_cpu *cpu, const unsigned long __user *in)
 }
 
 /*H:050
- * LHREQ_INITIALIZE gives us four numbers: where Guest memory starts in
- * the Launcher, how many pages of it there are, the Guest physical
- * address of the first page directory and the entry point.  We check
- * each of them, because after this the Launcher is just as untrusted
- * as the Guest.  Then the Guest gets its first shadow page tables
- * (H:485), its timer (H:290) and its first registers (H:510).
+ * LHREQ_INITIALIZE gives us the four numbers tell_kernel() sent (L:510):
+ * where Guest memory starts in the Launcher, how many pages of it there
+ * are, the Guest physical address of the first page directory and the
+ * entry point.  We check each of them, because after this the Launcher
+ * is just as untrusted as the Guest.  Then the Guest gets its first
+ * shadow page tables (H:485), its timer (H:290) and its first registers
+ * (H:510).
+ *
+ * Try it: lguest-misuse, a Host program that lives beside the tiny
+ * Guests, sends /dev/lguest what a broken or hostile Launcher would (a
+ * layout reaching into the kernel, a second LHREQ_INITIALIZE, a read
+ * from another process) and checks each answer.  It is in the Host's
+ * image: type "lguest-misuse" at the prompt.
 :*/
 static int check_guest_layout(unsigned long base, unsigned long pfn_limit,
 			      unsigned long pgdir)
@@ -162,11 +169,12 @@ static ssize_t write(struct file *file, const char __user *in,
 }
 
 /*H:060
- * Reading runs the Guest.  Only the thread that set it up may do so (the
- * Host wakes that thread for interrupts).  A dead Guest's reason is
- * handed out on the read after the one that said ENOENT.  Closing the
- * file is the Guest's end: its timer stops, its shadow page tables go
- * (H:485), and the rest is freed.
+ * Reading runs the Guest: the Launcher's loop of L:440 spends its life
+ * in here.  Only the thread that set it up may do so (the Host wakes
+ * that thread for interrupts).  A dead Guest's reason is handed out on
+ * the read after the one that said ENOENT.  Closing the file is the
+ * Guest's end: its timer stops, its shadow page tables go (H:485), and
+ * the rest is freed.
 :*/
 static ssize_t read(struct file *file, char __user *user, size_t size,
 		    loff_t *off)

@@ -15,6 +15,17 @@
  * page.  The Guest tells us by hypercall when it changes an entry, so we
  * can throw away our stale copy.
  *
+ * An address in the Guest passes through three hands before it is real:
+ *
+ *	Guest virtual     the Guest's page tables      Guest physical
+ *	Guest physical    + mem_base (H:030)           Launcher virtual
+ *	Launcher virtual  the Launcher's page tables   Host physical
+ *
+ * A shadow entry is all three at once, Guest virtual to Host physical:
+ * we walk the Guest's tables ourselves and ask the Host's memory manager
+ * for the last step, which also pins the page for as long as the shadow
+ * holds it.  That is the only table the processor ever sees.
+ *
  * The way through: what a shadow entry holds (H:405 to H:420), the fault
  * that fills one in (H:430), the Host's own walk of the Guest's tables
  * (H:440), the hypercalls that empty them (H:450 to H:470), and the
@@ -110,6 +121,10 @@ static void release_pgd_range(pgd_t *spgd, unsigned int start,
  * A Guest page-table entry may only name pages of the Guest's memory.
  * One that points beyond pfn_limit is not a mistake we can reflect; we
  * kill the Guest.
+ *
+ * Try it: bad-pfn builds page tables of its own with one entry pointing
+ * far past its memory and touches it; "lguest 32 /guests/bad-pfn.elf"
+ * gets "beyond Guest memory", not somebody else's page.
 :*/
 static bool check_gpfn(struct lg_cpu *cpu, unsigned long gpfn,
 		       unsigned long vaddr)
@@ -201,6 +216,11 @@ static pte_t *shadow_pte(struct lg_cpu *cpu, unsigned long gpgd,
  * the accessed and dirty bits in the Guest's entry, as the processor
  * would have, make the shadow entry, and the Guest runs on none the
  * wiser.
+ *
+ * Try it: fault reads an address its tables do not map, and its own
+ * handler gets the fault with that address in lguest_data.cr2, which
+ * reflect_page_fault() (H:550) wrote there; "lguest 32
+ * /guests/fault.elf" says so.
 :*/
 bool demand_page(struct lg_cpu *cpu, unsigned long vaddr, int errcode)
 {
@@ -266,11 +286,17 @@ unsigned long guest_pa(struct lg_cpu *cpu, unsigned long vaddr)
 }
 
 /*H:450
- * The Guest's hypercalls about its tables.  We never copy the new value:
- * dropping our shadow of the entry is always right, and the next fault
- * brings in whatever the Guest's table says then.  Kernel mappings are
- * the same in all the Guest's page directories, so a change there
- * drops the entry from every shadow we hold.
+ * The Guest's hypercalls about its tables, which G:090 makes on a flush
+ * of one page and on every new page directory entry.  We never copy the
+ * new value: dropping our shadow of the entry is always right, and the
+ * next fault brings in whatever the Guest's table says then.  Kernel
+ * mappings are the same in all the Guest's page directories, so a change
+ * there drops the entry from every shadow we hold.  No entry of the
+ * Guest's may cover the Switcher: that slot is ours in every shadow
+ * (H:480).
+ *
+ * Try it: bad-switcher asks for a mapping in the Switcher's space, and
+ * is told it "would cover the Switcher".
 :*/
 static bool is_kernel_address(const struct lguest *lg, unsigned long vaddr)
 {
@@ -342,7 +368,9 @@ void guest_set_pmd(struct lg_cpu *cpu, unsigned long gpgdir, u32 idx)
  * FLUSH_TLB is where a native kernel would reload CR3 or invlpg: the
  * Guest may have changed entries behind our back (the processor's own
  * atomic updates are not hypercalls), so we drop the user part of the
- * current shadow, or everything if the Guest says so.
+ * current shadow, or everything if the Guest says so.  "User part" means
+ * below the kernel_address the Guest gave at LGUEST_INIT, which is why
+ * H:100 would not let bad-kernel-address put it in the Switcher.
 :*/
 static void flush_user_mappings(struct lg_cpu *cpu)
 {
@@ -370,12 +398,13 @@ void guest_flush_tlb(struct lg_cpu *cpu, unsigned long all)
 }
 
 /*H:470
- * NEW_PGTABLE is a CR3 load.  We keep shadows of a few page directories
- * (processes switch back and forth), and on a miss we take over a slot
- * other than the current one, throwing its contents away.  What we keep
- * is the kernel part: like a real CR3 load, this one forgets the user
- * mappings, which the Guest may have changed while they were not loaded
- * without telling anyone (a processor would not have needed telling).
+ * NEW_PGTABLE is a CR3 load (lguest_write_cr3(), G:090).  We keep shadows
+ * of a few page directories (processes switch back and forth), and on a
+ * miss we take over a slot other than the current one, throwing its
+ * contents away.  What we keep is the kernel part: like a real CR3 load,
+ * this one forgets the user mappings, which the Guest may have changed
+ * while they were not loaded without telling anyone (a processor would not
+ * have needed telling).
 :*/
 static bool check_gpgdir(struct lg_cpu *cpu, unsigned long gpgdir)
 {
@@ -482,6 +511,10 @@ void free_guest_pagetable(struct lguest *lg)
 }
 
 /*M:010
+ * Mastery: lguest is small enough to change, and these are the changes
+ * it is waiting for, each sitting beside the code it would touch.  None
+ * has code to show yet; writing it is the exercise.
+ *
  * These shadow tables are two-level, like the Guest's, so a Guest cannot
  * see more than 4GB nor mark a page no-execute.  PAE is the first
  * exercise: three levels, 64-bit entries, and a Switcher that lives in a

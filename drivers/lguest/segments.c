@@ -6,8 +6,9 @@
  * Segments are x86's oldest form of protection, and the one lguest leans
  * on: the Guest's kernel runs in ring 1, so everything it may use must
  * be a ring-1 (or ring-3) segment, and the few entries the Switcher
- * needs (its own code and data, the TSS) must be beyond the Guest's
- * reach.  The Guest hands us its GDT; we check it and keep a copy.
+ * needs (its own code and data, set aside in G:055, and the TSS) must be
+ * beyond the Guest's reach.  The Guest hands us its GDT; we check it and
+ * keep a copy.
  *
  * These GDT slots are the Host's in every Guest's GDT: the TSS (the
  * processor finds the Switcher's stack through it), the Switcher's two
@@ -23,10 +24,15 @@ static bool host_owned_gdt_entry(unsigned int num)
 /*H:310
  * The rules for the rest: an entry that is present must be a code or
  * data segment (a TSS, LDT or gate would let the Guest switch tasks or
- * call into places we do not control), and not ring 0.  We set its
+ * call into places we do not control), and not ring 0: an honest Guest
+ * has already made its own ring 1 (ring1_segments(), G:060).  We set its
  * "accessed" bit ourselves: the Guest's GDT is read only to it, and the
  * processor would otherwise write that bit the first time the segment
  * is loaded.
+ *
+ * Try it: bad-gdt hands us a kernel code segment still at ring 0, and
+ * "lguest 32 /guests/bad-gdt.elf" is told "GDT entry 12 asks for ring
+ * 0".
 :*/
 static bool check_gdt_entry(struct lg_cpu *cpu, unsigned int num,
 			    struct desc_struct *d)
@@ -123,3 +129,16 @@ void copy_gdt(const struct lg_cpu *cpu, struct desc_struct *gdt)
 			gdt[i] = cpu->arch.gdt[i];
 	gdt[GDT_ENTRY_TSS].type = DESC_TSS;
 }
+
+/*M:060
+ * The last exercise is the one every kernel hacker does first: break it.
+ * Take the ring-0 test out of check_gdt_entry() (H:310), run make, then
+ * "run_tests.sh host-guests", and watch it catch bad-gdt getting further
+ * than it should.  Most rules in this book have a tiny Guest, a unit test
+ * or a scenario that fails when the rule goes: a rule you find without
+ * one is a test to write, and a hole you find with no rule is a patch to
+ * send.
+ *
+ * That is the end of the journey.  Thank you for reading this far; now
+ * go and leave lguest better than you found it.
+:*/

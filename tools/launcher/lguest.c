@@ -485,8 +485,8 @@ static unsigned long setup_pagetables(unsigned long initrd_len,
  * boot_params is what a bootloader leaves a kernel: we put it at physical
  * 0 with a one-entry memory map, the command line right after it, the
  * initrd, and hardware_subarch = 1, which is what tells the kernel's
- * first instructions that it is an lguest Guest and must not touch
- * anything privileged.
+ * first instructions (G:020) that it is an lguest Guest and must not
+ * touch anything privileged.
 :*/
 static void setup_boot_params(const char *cmdline, unsigned long initrd_len)
 {
@@ -515,7 +515,7 @@ static void setup_boot_params(const char *cmdline, unsigned long initrd_len)
 
 /*L:300
  * Devices.  Each device the user asked for gets an entry in the device
- * page (the layout is in include/uapi/linux/lguest_launcher.h), some
+ * page (in the layout of D:010, which the Guest's bus reads back), some
  * virtqueues, and a struct device here that remembers how to serve them.
  *
  * Three kinds of thread touch these: the main thread (the run loop, which
@@ -716,10 +716,11 @@ static void set_config(struct device *dev, const void *conf, unsigned int len)
 
 /*L:320
  * Interrupts.  When we have used some of the Guest's buffers we tell it
- * with LHREQ_IRQ, unless it asked not to be bothered
- * (VRING_AVAIL_F_NO_INTERRUPT), and except that a Guest which accepted
- * VIRTIO_F_NOTIFY_ON_EMPTY wants to hear once we have used everything
- * it gave us, whatever the flag says.
+ * with LHREQ_IRQ, on the queue's own line (given out in add_virtqueue(),
+ * and asked for by the Guest's driver in D:150), unless it asked not to
+ * be bothered (VRING_AVAIL_F_NO_INTERRUPT), and except that a Guest
+ * which accepted VIRTIO_F_NOTIFY_ON_EMPTY wants to hear once we have
+ * used everything it gave us, whatever the flag says.
 :*/
 static void trigger_irq(struct virtqueue *vq)
 {
@@ -1731,8 +1732,8 @@ static void install_syscall_filter(void)
  * arriving.  A child process does the noticing: it waits in select() on
  * every input we care about and, when one is ready, writes LHREQ_BREAK
  * to /dev/lguest, which kicks the Launcher out of the Guest with EAGAIN.
- * The Host holds the Waker in that write until the Launcher has served
- * the input and cleared the break, so it never spins.  The Launcher
+ * The Host holds the Waker in that write (H:048) until the Launcher has
+ * served the input and cleared the break, so it never spins.  The Launcher
  * tells the Waker which descriptors to watch through a pipe; when the
  * Launcher dies, the pipe closes and the Waker follows it.  A jailed
  * Launcher forks the Waker after locking itself up, so the Waker is born
@@ -1877,9 +1878,9 @@ static void status_changed(struct device *dev)
 
 /*L:420
  * Every NOTIFY lands here with a Guest physical address: a device entry
- * (its status changed), a virtqueue (the Guest kicked it), or, before
- * the Guest has any devices going, a string for the early console.
- * Anything else is a Guest bug.
+ * (its status changed, D:140), a virtqueue (the Guest kicked it, D:150),
+ * or, before the Guest has any devices going, a string for the early
+ * console (G:130).  Anything else is a Guest bug.
 :*/
 static void handle_notify(unsigned long addr)
 {
@@ -1922,6 +1923,10 @@ static void handle_notify(unsigned long addr)
  * jailed Launcher cannot: it sees neither itself nor /dev/lguest any
  * more, nor may it open them or execute anything.  It ends with status
  * 3 instead, and whoever started it can start it again.
+ *
+ * Try it: the tiny Guest restart asks to be rebooted every time it runs,
+ * so "timeout 3 lguest 32 /guests/restart.elf" at the Host's prompt says
+ * its line over and over, from one Launcher process, until the timeout.
 :*/
 static _Noreturn void restart_guest(void)
 {
@@ -1944,6 +1949,7 @@ static _Noreturn void restart_guest(void)
  * Guest that asked to power off dies with a reason starting with
  * LGUEST_POWEROFF_PREFIX, and that is a clean exit: status 0, nothing
  * said.  ERESTART asks for a reboot; EAGAIN means the Waker saw input.
+ * What goes on inside that read is the Host's business (H:040).
 :*/
 static _Noreturn void run_guest(void)
 {
@@ -2126,6 +2132,15 @@ static int open_lguest(void)
  * address space, how many pages of it there are (RAM and device pages:
  * the Guest may touch all of them, and nothing above), the page
  * directory we built, and where to start.
+ *
+ * And that is the Launcher, from its command line to the loop it never
+ * leaves.  Its write lands in the Host (H:050) and its read becomes the
+ * Host's run loop (H:040): the Host is where we go next.  To see this
+ * part at work first, the scenarios guest-boot, guest-block, guest-net,
+ * guest-console and guest-jail (tools/testing/selftests/lguest/scenarios)
+ * run real Guests on it and check what they did: "run_tests.sh
+ * guest-jail" runs one.  "run_tests.sh unit" runs the Launcher's own
+ * unit tests, which feed it broken kernels and hostile rings.
 :*/
 static void tell_kernel(unsigned long pgdir, unsigned long start)
 {

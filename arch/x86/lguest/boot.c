@@ -64,10 +64,11 @@ struct lguest_data lguest_data = {
 
 /*G:035
  * A hypercall the Host need not do at once goes in the ring; the Host
- * works through it at the next real hypercall or trap.  If the ring is
- * full we make this one a real hypercall, which empties it.  The ring is
- * ours to fill with interrupts off, and the Host reads each slot's
- * arguments only after its status says it is ready, hence the barrier.
+ * works through it at the next real hypercall or trap (H:130).  If the
+ * ring is full we make this one a real hypercall, which empties it.  The
+ * ring is ours to fill with interrupts off, and the Host reads each
+ * slot's arguments only after its status says it is ready, hence the
+ * barrier.
 :*/
 static void async_hcall(unsigned long call, unsigned long arg1,
 			unsigned long arg2, unsigned long arg3)
@@ -180,8 +181,7 @@ PV_CALLEE_SAVE_REGS_THUNK(lguest_irq_enable);
  * interrupts still off, and the Host treats HALT as "turn interrupts on
  * and sleep" in one go (H:240), so an interrupt that came in meanwhile
  * is delivered at once instead of being slept through.  The tiny Guest
- * halt-pending.S in tools/testing/selftests/lguest/guests holds the Host
- * to that: it halts with a tick already waiting, interrupts off.
+ * halt-pending holds the Host to that, as H:240 shows.
 :*/
 static void lguest_safe_halt(void)
 {
@@ -192,7 +192,7 @@ static void lguest_safe_halt(void)
  * Descriptor tables.  The IDT the Host builds for us comes from entries
  * we send one at a time; the GDT goes whole.  Our kernel's segments say
  * ring 0, which is not where we run: before the Host sees them we make
- * them ring 1 (it would refuse them otherwise).
+ * them ring 1 (it would refuse them otherwise, H:310).
 :*/
 static void lguest_write_idt_entry(gate_desc *dt, int entrynum,
 				   const gate_desc *g)
@@ -616,7 +616,9 @@ static struct notifier_block lguest_panic_block = {
 /*G:130
  * Until the virtio console is up, printk goes out through NOTIFY: any
  * address in our memory that is not a device is printed by the Launcher
- * as a string.
+ * as a string (L:420 is the other end).  The kernel calls our arch setup
+ * early, and it registers that console along with the panic and power-off
+ * handlers of G:120.
 :*/
 static void early_notify_write(struct console *con, const char *s,
 			       unsigned int n)
@@ -662,6 +664,18 @@ static char *__init lguest_memory_setup(void)
 	return "LGUEST";
 }
 
+/*G:140
+ * And here is all of this part in one table, installed by lguest_init()
+ * (G:025) before the kernel can reach a privileged instruction.  Read
+ * down it as a summary: where a native kernel executes an instruction,
+ * we store to lguest_data, make a hypercall, or do nothing at all.
+ *
+ * That is the Guest: nine hundred lines, comments and all, to talk a
+ * kernel that believes it owns a PC out of touching it.  Each hypercall
+ * it makes is answered by the Host, in part H; each NOTIFY goes on to
+ * the Launcher.  What most NOTIFYs are about comes next: the Guest's
+ * devices.
+:*/
 static void __init set_lguest_ops(void)
 {
 	pv_info.name = "lguest";
@@ -719,8 +733,9 @@ static void __init set_lguest_ops(void)
  * Most of what this names we meet in the rest of this part: the page we
  * share with the Host in G:032 and G:033 (the Host has told us there how
  * much room its Switcher needs), our control registers in G:080, the
- * clock in G:110, restarting in G:120, and the early console, the memory
- * map and set_lguest_ops(), which installs everything, in G:130.
+ * clock in G:110, restarting in G:120, the early console and the memory
+ * map in G:130, and set_lguest_ops(), which installs everything, in
+ * G:140.
 :*/
 __init void lguest_init(void)
 {

@@ -10,12 +10,24 @@
 #include <asm/setup.h>
 
 /*G:020
+ * The Guest is a Linux kernel like any other, except that it runs in ring
+ * 1, where every privileged instruction faults, so it must ask for what
+ * it used to take.  This part is the Guest's side of lguest: the little
+ * code in arch/x86/lguest that makes that so.  We follow it from its
+ * first instruction (here) and its first C (G:025), through the way it
+ * asks the Host for things and the page it shares with it (G:030 to
+ * G:035), to the paravirt operations, one subsystem at a time:
+ * interrupts, segments and descriptor tables, control registers, page
+ * tables, interrupt lines, time and stopping.  The Host's answers come
+ * much later, in part H; here we only see the questions.
+ *
  * The Guest's first instructions.  The Launcher loaded this kernel at its
  * physical address and the Host started it here, in ring 1, with paging
  * on through the Launcher's page tables (virtual = physical), %esi
  * pointing at boot_params, and no stack.  startup_32 saw
  * hardware_subarch == X86_SUBARCH_LGUEST and jumped straight here,
- * before its first privileged instruction.
+ * before its first privileged instruction: patches/0005 puts that test
+ * back at the top of startup_32, where it sat until lguest left in 4.14.
  *
  * We do what startup_32 would, minus everything privileged: tell the
  * Host where our lguest_data is (the page we share with it, G:032 and
@@ -73,17 +85,19 @@ SYM_CODE_END(lguest_entry)
  * Returning from an interrupt is the one place where the processor would
  * restore the interrupt flag for us, from the flags on the stack; in
  * ring 1 it leaves the real flag alone, and ours is in lguest_data.  So
- * the kernel's return path jumps here instead of to iret: we copy the
- * saved flag into lguest_data.irq_enabled ourselves and then iret.  The
- * assembler finds that field at LGUEST_DATA_irq_enabled, one of the
- * offsets patches/0002 adds to the kernel's asm-offsets.
+ * the kernel's return path jumps here instead of to iret (patches/0006
+ * adds that jump to entry_32.S, taken when the kernel's own code segment
+ * is not ring 0): we copy the saved flag into lguest_data.irq_enabled
+ * ourselves and then iret.  The assembler finds that field at
+ * LGUEST_DATA_irq_enabled, one of the offsets patches/0002 adds to the
+ * kernel's asm-offsets.
  *
  * Between that copy and the iret an interrupt would be delivered onto
  * the very frame we are about to pop; the Host never interrupts us
  * between lguest_noirq_iret and lguest_noirq_end (which takes in the
  * first instruction of G:052 too), which we told it about in
- * lguest_data.  And the %ss: prefix is because %ds already
- * holds whatever we are returning to, perhaps userspace's.
+ * lguest_data.  And the %ss: prefix is because %ds already holds
+ * whatever we are returning to, perhaps userspace's.
 :*/
 .text
 SYM_CODE_START(lguest_iret)

@@ -21,7 +21,7 @@
  * Everything of the Switcher's has two addresses, where the module put
  * it and where the Switcher runs (H:020): switcher_offset() turns one
  * into the other for the code between start_switcher_text and
- * end_switcher_text (S:100, S:150), and lguest_pages() finds a
+ * end_switcher_text (S:100, S:170), and lguest_pages() finds a
  * processor's pages (H:015) just above that code.
 :*/
 static struct {
@@ -43,7 +43,7 @@ static struct lguest_pages *lguest_pages(unsigned int cpu)
 /*H:500
  * Setting up, once, when the module loads: the Switcher's entry point
  * (switch_to_guest, S:110), its trap stubs at their Switcher addresses
- * (default_idt_entries, S:150), and for each processor the parts of the
+ * (default_idt_entries, S:170), and for each processor the parts of the
  * Guest's GDT, IDT and TSS that never change.
 :*/
 void lguest_arch_host_init(void)
@@ -103,9 +103,9 @@ void lguest_arch_setup_regs(struct lg_cpu *cpu, unsigned long start)
  * Before each run the Guest's state goes onto this processor's Switcher
  * pages: the Host's descriptor tables and page table (for the way
  * back), the Guest's GDT and IDT as checked (the IDT laid over the
- * Switcher's own trap stubs, S:150), its kernel stack for traps
- * from its userspace, and its registers, with the flags it may not have
- * cleaned: interrupts always on, no I/O privilege, no nested task.
+ * Switcher's own trap stubs, S:170), its kernel stack for traps from its
+ * userspace, and its registers, with the flags it may not have cleaned:
+ * interrupts always on, no I/O privilege, no nested task.
 :*/
 static void copy_in_guest_info(struct lg_cpu *cpu, struct lguest_pages *pages)
 {
@@ -134,17 +134,17 @@ static void copy_in_guest_info(struct lg_cpu *cpu, struct lguest_pages *pages)
 
 /*H:530
  * Some of the Host's settings must not reach the Guest.  Global pages
- * would keep the Host's kernel mappings in the TLB while the Guest's
- * page tables are loaded; SMEP and SMAP would stop the Guest's ring-1
- * kernel touching its own user pages; UMIP would fault instructions it
- * may use.  And SYSENTER would take the Guest's userspace straight into
- * the Host's kernel: with SYSENTER_CS zero it faults instead.  A Launcher
- * with an LDT of its own (modify_ldt) leaves LDTR pointing at a Host
- * address, where the Guest could map descriptors of its choosing and use
- * them with a selector that names the LDT: we load a null LDT for the
- * Guest and put the Launcher's back afterwards.  The
- * kernel's CR4 helpers refuse to clear pinned bits, so we write CR4
- * ourselves, with interrupts off, and put it back before anything runs.
+ * would keep the Host's kernel mappings in the TLB while the Guest's page
+ * tables are loaded; SMEP and SMAP would stop the Guest's ring-1 kernel
+ * touching its own user pages; UMIP would fault instructions it may use.
+ * And SYSENTER would take the Guest's userspace straight into the Host's
+ * kernel: with SYSENTER_CS zero it faults instead.  A Launcher with an LDT
+ * of its own (modify_ldt) leaves LDTR pointing at a Host address, where
+ * the Guest could map descriptors of its choosing and use them with a
+ * selector that names the LDT: we load a null LDT for the Guest and put
+ * the Launcher's back afterwards.  The kernel's CR4 helpers refuse to
+ * clear pinned bits, so we write CR4 ourselves, with interrupts off, and
+ * put it back before anything runs.
 :*/
 #define CR4_NOT_FOR_GUESTS \
 	(X86_CR4_PGE | X86_CR4_SMEP | X86_CR4_SMAP | X86_CR4_UMIP)
@@ -221,15 +221,14 @@ static void raise_latched_host_traps(struct lguest_pages *pages)
 }
 
 /*H:540
- * Running the Guest, seen from the Host: the Guest's FPU registers are
- * the Launcher's (they are loaded if the kernel had put them away), the
+ * Running the Guest, seen from the Host: the Guest's FPU registers are the
+ * Launcher's (they are loaded if the kernel had put them away), the
  * Switcher pages for this processor get the Guest's state, and with
  * interrupts off we call the Switcher, unless the run loop was kicked
  * meanwhile (then we return false and it goes round again).  When it
- * returns, the Guest's
- * registers come back from the page, unless the trap hit the Switcher
- * itself, in which case they never left ours.  A page fault's address
- * must be read now, before anything can fault again.
+ * returns, the Guest's registers come back from the page, unless the trap
+ * hit the Switcher itself, in which case they never left ours.  A page
+ * fault's address must be read now, before anything can fault again.
 :*/
 bool lguest_arch_run_guest(struct lg_cpu *cpu)
 {
@@ -385,10 +384,20 @@ static void reflect_page_fault(struct lg_cpu *cpu)
  * Why did the Guest stop?  A trap in the Switcher itself (outside the
  * Guest) can only be the processor refusing the Guest's state as we
  * entered: bad segment registers, say (an NMI there was only noted,
- * H:535).  Then the Guest's own traps: a hypercall, a page fault
- * (ours to fix or the Guest's to handle), an I/O instruction, and the
- * rest, which we reflect.  Interrupts for the Host have already been
- * handled by the Host by the time we get here.
+ * H:535).  Then the Guest's own traps: a hypercall (only noted here:
+ * the run loop makes it next time round, in do_hypercalls(), H:140), a
+ * page fault (ours to fix or the Guest's to handle), an I/O instruction,
+ * and the rest, which we reflect.  Interrupts for the Host have already
+ * been handled by the Host by the time we get here.
+ *
+ * Try it: not-lguest starts as any i386 kernel not built for lguest
+ * would, with an lgdt, which faults in ring 1 before it has said hello;
+ * "lguest 32 /guests/not-lguest.elf" names the likely mistake.
+ *
+ * And that is the Host.  One thing in it we have taken on trust: the
+ * lcall in run_guest_once() (H:530), which goes into the Guest and comes
+ * back with a trap number.  What happens on the far side of it is the
+ * last part, and the shortest.
 :*/
 void lguest_arch_handle_trap(struct lg_cpu *cpu)
 {

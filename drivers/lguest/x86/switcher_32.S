@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*S:100
- * Welcome to the Switcher itself!
+ * Welcome to the Switcher itself, the last part and the lowest: a page of
+ * assembler that every other part stands on, and the only code in lguest
+ * that belongs to neither world.
  *
  * This page of code is the one place where the Host and the Guest meet.
  * It is copied to a page mapped at the same address in the Host and in
@@ -12,7 +14,23 @@
  * everything back.
  *
  * It is copied, so it must not care where it runs: only relative jumps,
- * and addresses worked out from what the processor tells us.
+ * and addresses worked out from what the processor tells us.  Its pages
+ * (H:015, H:020) are:
+ *
+ *	switcher_addr     this code            read only in a Guest
+ *	+ 1 page          CPU 0's registers    writable: its trap stack
+ *	+ 2 pages         CPU 0's state        read only in a Guest
+ *	+ 3, + 4 pages    CPU 1's pair, and so on
+ *
+ * One round trip, in the order we read it: the Host's run_guest_once()
+ * (H:530) calls switch_to_guest (S:110), which loads the Guest's world
+ * and irets into it.  The Guest runs until something traps; through the
+ * Guest's IDT the processor lands in that vector's stub (S:150, S:170),
+ * which takes one of two ways home, both starting by undoing the way in
+ * (S:120): straight back to the Host just after its call (S:130), or on
+ * to the Host's own handler for an interrupt that was meant for it
+ * (S:140).  The NMI, which respects nobody's half-finished work, gets a
+ * section of its own (S:160).
  *
  * It finds its way around a processor's struct lguest_pages (H:015) by
  * offsets the kernel's asm-offsets works out for it (patches/0002 adds
@@ -35,11 +53,12 @@
 start_switcher_text:
 
 /*S:110
- * The Host calls us with "pushf; lcall *lguest_entry": the processor
- * leaves the Host's flags, code segment and return address on its stack,
- * exactly the frame an interrupt would leave, which we will use twice.
- * %eax holds this CPU's struct lguest_pages (at its Switcher address),
- * %ebx the physical address of the Guest's shadow page directory.
+ * The Host calls us from run_guest_once() (H:530) with "pushf; lcall
+ * *lguest_entry": the processor leaves the Host's flags, code segment and
+ * return address on its stack, exactly the frame an interrupt would leave,
+ * which we will use twice.  %eax holds this CPU's struct lguest_pages (at
+ * its Switcher address), %ebx the physical address of the Guest's shadow
+ * page directory.
 :*/
 .global switch_to_guest
 switch_to_guest:
@@ -92,8 +111,9 @@ switch_to_guest:
  * The way back.  The processor has pushed the Guest's stack, flags, code
  * segment and instruction pointer (and for some traps an error code)
  * onto the stack in the Guest's TSS, which is the top of the register
- * page; our entry stub added the trap number.  We push the rest, so the
- * page now holds a complete struct lguest_regs, and undo switch_to_guest.
+ * page (H:500 pointed it there); our entry stub added the trap number.
+ * We push the rest, so the page now holds a complete struct lguest_regs,
+ * and undo switch_to_guest.
  *
  * We find our struct lguest_pages from the IDT we are running under,
  * which lives inside it, rather than from the stack.  A trap that hit
@@ -205,12 +225,10 @@ deliver_to_host:
 /*S:150
  * One small entry point per vector: push a zero where the processor
  * pushes no error code, so every frame has the same shape, then the
- * vector number.  Each stub's address goes into default_idt_entries
- * for the Host to build the Guest's IDT from.  Traps go back to the
- * Host; every external interrupt goes to the Host's handlers, and so do
- * the NMI and machine checks, after a look at what they interrupted
- * (S:160); the system call vector is the Guest's, so it goes back to
- * the Host to be reflected, when it is not trapped directly.
+ * vector number.  The vectors with an error code are H:215's, the same
+ * list the Host uses.  Each stub's address goes into default_idt_entries
+ * for the Host to build the Guest's IDT from; the stubs are made in
+ * S:170, once we have met the last place they go.
 :*/
 .macro IRQ_STUB vec, target
 	.data
@@ -234,10 +252,15 @@ deliver_to_host:
  * runs the Guest from stale registers.  So we only note it, a bit by
  * vector in the state page's host_traps_latched (its offset is
  * LGUEST_PAGES_host_traps_latched), which the Guest cannot write, and
- * return to finish the switch;
- * the Host raises it again the moment it is back (H:535).  The page is
- * read only here too, so for that one bit we turn off write protection,
- * with NMIs held off until our iret.
+ * return to finish the switch; the Host raises it again the moment it
+ * is back (H:535).  The page is read only here too, so for that one bit
+ * we turn off write protection, with NMIs held off until our iret.
+ *
+ * Try it: "run_tests.sh host-nmi" boots a Host on two CPUs, spins the
+ * tiny Guest spin on one and has every CPU report in by NMI; then it
+ * fires thousands of NMIs, one at a time, at hcall-loop, a Guest that
+ * checks after every hypercall that none was lost and no register went
+ * stale.  Some of them land in the middle of a switch.
 :*/
 host_trap_in_switcher:
 	pushl	%eax
@@ -266,8 +289,22 @@ host_trap:
 	testl	$3, 12(%esp)
 	jz	host_trap_in_switcher
 	jmp	deliver_to_host
-/*:*/
 
+/*S:170
+ * And the stubs themselves, all 256, each adding its address to
+ * default_idt_entries, which H:500 moves to the Switcher's addresses and
+ * copy_traps() (H:270) builds every Guest IDT from.  Each vector goes
+ * home the way its kind needs: the NMI and machine check through
+ * host_trap (S:160), external interrupts to the Host's handlers (S:140),
+ * and everything else back to the Host to be looked at (S:130),
+ * including the system call vector whenever the Guest's gate does not
+ * take it directly.
+ *
+ * end_switcher_text is the last line of lguest.  From the first
+ * hypercall to here, that is the whole machine: a Guest that asks, a bus
+ * that finds, a Launcher that serves, a Host that checks and a page that
+ * switches.  What it does not do yet is the last part's business.
+:*/
 	.data
 .global default_idt_entries
 default_idt_entries:

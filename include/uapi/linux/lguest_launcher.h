@@ -5,9 +5,14 @@
 #include <linux/types.h>
 
 /*D:010
- * The Guest has no real hardware: nothing it could wreck, nothing it could
- * lean on.  It gets a handful of virtio devices instead, described to it in
- * the page the Launcher puts just above the top of Guest RAM.
+ * The Guest of part G runs, but it cannot yet read a disk, reach a
+ * network or keep a console past its early printk.  It has no real
+ * hardware: nothing it could wreck, nothing it could lean on.  It gets a
+ * handful of virtio devices instead, described to it in the page the
+ * Launcher puts just above the top of Guest RAM.  This part, still
+ * inside the Guest, is the bus driver (drivers/lguest/lguest_device.c)
+ * that finds them there and hands them to the kernel's own virtio
+ * drivers.  First the page's format, which the Launcher writes too.
  *
  * That page is a packed run of variable-length entries.  Each starts with
  * this small header, then come num_vq "struct lguest_vqconfig" (D:015),
@@ -58,6 +63,18 @@ struct lguest_vqconfig {
 #define LGUEST_IRQS		32
 
 /*L:010
+ * The Launcher is an ordinary program on the Host, one C file,
+ * tools/launcher/lguest.c.  To the Guest it is the whole machine around
+ * it: the bootloader that lays out its memory and loads its kernel, and
+ * the hardware behind every device.  To the Host it is a user like any
+ * other, trusted with nothing, which keeps the Guest's memory in its own
+ * address space and runs the Guest by reading a file.  P:100 showed its
+ * main(); this part reads what main() calls, in much the same order: the
+ * Guest's memory and kernel (L:110 to L:210), the devices (L:300 to
+ * L:370), the jail (L:380, L:390), the loop that runs the Guest (L:400
+ * to L:440), and the command line and the word to the Host (L:500 to
+ * L:510).
+ *
  * The Launcher talks to the Host by writing requests to /dev/lguest.  Each
  * write is an array of unsigned longs; the first says which request it is.
  * Number 1 (the old DMA request) is gone but its number stays retired.

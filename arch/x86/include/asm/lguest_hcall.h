@@ -3,11 +3,27 @@
 #define _ASM_X86_LGUEST_HCALL_H
 
 /*P:010
- * A hypervisor lets several operating systems share one machine.  lguest
- * is the smallest one that runs Linux as it is: the Host is a Linux
- * kernel with the lg module loaded; each Guest is this same kernel,
- * started by a little program, the Launcher, and running in ring 1
- * where the Host keeps it from touching anything it should not.
+ * Welcome, reader, to lguest, the smallest hypervisor that runs Linux as
+ * it is.  A hypervisor lets several operating systems share one machine.
+ * Here the Host is a Linux kernel with the lg module loaded; each Guest
+ * is this same kernel, started by a little program, the Launcher, and
+ * running in ring 1 where the Host keeps it from touching anything it
+ * should not.  It needs no VT-x: only the segments and rings every
+ * 32-bit x86 has had since the 386.
+ *
+ * The code lives in drivers/lguest (the Host), arch/x86/lguest (the
+ * Guest), tools/launcher and the headers between them, plus six small
+ * patches to the core kernel (patches/series): the first hooks lguest
+ * into Kconfig, and the others are named where the tour leans on them.
+ *
+ * This first part is lguest seen from outside, each piece by the door the
+ * others know it through: the Guest's hypercalls (below) and its page of
+ * devices (P:050), the Launcher's command line (P:100), and the Host's
+ * file, /dev/lguest (P:200), which its module creates when it loads
+ * (P:400).  The parts after this one walk through each piece in the
+ * order a Guest meets them: the Guest itself (G), its devices (D), the
+ * Launcher that starts it (L), the Host that runs it (H) and the page of
+ * assembler beneath them all (S).  Mastery (M) is what is left for you.
  *
  * Whatever privileged thing a Guest needs done, it asks the Host for,
  * with a hypercall, and here is the whole list of them.  The numbers are
