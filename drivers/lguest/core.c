@@ -3,8 +3,6 @@
 #include <linux/mm.h>
 #include <linux/vmalloc.h>
 #include <linux/uaccess.h>
-#include <linux/debugfs.h>
-#include <linux/seq_file.h>
 #include <linux/sched/signal.h>
 #include "lg.h"
 
@@ -25,68 +23,6 @@ unsigned long switcher_addr;
 struct page **lg_switcher_pages;
 static struct vm_struct *switcher_vma;
 static unsigned int switcher_pages;
-
-/*
- * Counters under /sys/kernel/debug/lguest/, for the tests and the curious:
- * Guest exits, system calls that came through the Host, interrupts raised
- * and delivered, sleeps in HALT, breaks, and entries abandoned because
- * something was raised on the way in (H:045).  A stuck Guest's numbers,
- * read twice, say which of these the run loop is still doing.
- */
-atomic_t lguest_exits, lguest_syscall_exits, lguest_irqs_raised,
-	lguest_irqs_delivered, lguest_halts, lguest_breaks, lguest_kicked_entries,
-	lguest_pinned_pages, lguest_shadow_pages, lguest_host_traps_latched,
-	lguest_shadow_faults, lguest_pgdir_hits, lguest_pgdir_misses;
-atomic_t lguest_exits_by_trap[256], lguest_hcalls_by_nr[32];
-static struct dentry *lguest_debugfs;
-
-/*
- * Exits by why: a line "trap_N count" for each trap number seen (32 and
- * up are the Host's interrupts, 31 the hypercall), and one per
- * hypercall by name, so that "make bench" can say what an operation
- * costs.  The ring's hypercalls are counted too, though they cost no
- * exit of their own.
- */
-static int exits_by_trap_show(struct seq_file *m, void *unused)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(lguest_exits_by_trap); i++)
-		if (atomic_read(&lguest_exits_by_trap[i]))
-			seq_printf(m, "trap_%u %d\n", i,
-				   atomic_read(&lguest_exits_by_trap[i]));
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(exits_by_trap);
-
-static int hcalls_show(struct seq_file *m, void *unused)
-{
-	static const char * const names[] = {
-		[LHCALL_FLUSH_ASYNC] = "flush_async",
-		[LHCALL_LGUEST_INIT] = "lguest_init",
-		[LHCALL_SHUTDOWN] = "shutdown",
-		[LHCALL_LOAD_GDT] = "load_gdt",
-		[LHCALL_NEW_PGTABLE] = "new_pgtable",
-		[LHCALL_FLUSH_TLB] = "flush_tlb",
-		[LHCALL_LOAD_IDT_ENTRY] = "load_idt_entry",
-		[LHCALL_SET_STACK] = "set_stack",
-		[LHCALL_TS] = "ts",
-		[LHCALL_SET_CLOCKEVENT] = "set_clockevent",
-		[LHCALL_HALT] = "halt",
-		[LHCALL_SET_PTE] = "set_pte",
-		[LHCALL_SET_PMD] = "set_pmd",
-		[LHCALL_LOAD_TLS] = "load_tls",
-		[LHCALL_NOTIFY] = "notify",
-	};
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (names[i] && atomic_read(&lguest_hcalls_by_nr[i]))
-			seq_printf(m, "%s %d\n", names[i],
-				   atomic_read(&lguest_hcalls_by_nr[i]));
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(hcalls);
 
 static void free_switcher_pages(void)
 {
@@ -342,7 +278,7 @@ int run_guest(struct lg_cpu *cpu, unsigned long __user *user)
  * Loading the module sets up what every Guest will share: the Switcher's
  * pages at the top of the address space (map_switcher(), H:020), each
  * processor's part of them (H:500), /dev/lguest itself (H:060), and a
- * few counters in debugfs for the tests and the curious (H:020 again).
+ * few counters in debugfs for the tests and the curious (H:025).
  *
  * That is every piece.  To watch them move, "make run" at the top of the
  * project builds it all and boots a Host in QEMU, which loads lg.ko and
@@ -379,40 +315,13 @@ static int __init init(void)
 		return err;
 	}
 
-	lguest_debugfs = debugfs_create_dir("lguest", NULL);
-	debugfs_create_atomic_t("exits", 0444, lguest_debugfs, &lguest_exits);
-	debugfs_create_atomic_t("syscall_exits", 0444, lguest_debugfs,
-				&lguest_syscall_exits);
-	debugfs_create_atomic_t("irqs_raised", 0444, lguest_debugfs,
-				&lguest_irqs_raised);
-	debugfs_create_atomic_t("irqs_delivered", 0444, lguest_debugfs,
-				&lguest_irqs_delivered);
-	debugfs_create_atomic_t("halts", 0444, lguest_debugfs, &lguest_halts);
-	debugfs_create_atomic_t("breaks", 0444, lguest_debugfs, &lguest_breaks);
-	debugfs_create_atomic_t("kicked_entries", 0444, lguest_debugfs,
-				&lguest_kicked_entries);
-	debugfs_create_atomic_t("pinned_pages", 0444, lguest_debugfs,
-				&lguest_pinned_pages);
-	debugfs_create_atomic_t("shadow_pages", 0444, lguest_debugfs,
-				&lguest_shadow_pages);
-	debugfs_create_atomic_t("host_traps_latched", 0444, lguest_debugfs,
-				&lguest_host_traps_latched);
-	debugfs_create_atomic_t("shadow_faults", 0444, lguest_debugfs,
-				&lguest_shadow_faults);
-	debugfs_create_atomic_t("pgdir_hits", 0444, lguest_debugfs,
-				&lguest_pgdir_hits);
-	debugfs_create_atomic_t("pgdir_misses", 0444, lguest_debugfs,
-				&lguest_pgdir_misses);
-	debugfs_create_file("exits_by_trap", 0444, lguest_debugfs, NULL,
-			    &exits_by_trap_fops);
-	debugfs_create_file("hcalls", 0444, lguest_debugfs, NULL,
-			    &hcalls_fops);
+	lguest_stats_init();
 	return 0;
 }
 
 static void __exit fini(void)
 {
-	debugfs_remove_recursive(lguest_debugfs);
+	lguest_stats_exit();
 	lguest_device_remove();
 	unmap_switcher();
 }

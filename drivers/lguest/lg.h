@@ -156,11 +156,14 @@ extern unsigned long default_idt_entries[];
 /* core.c: */
 extern unsigned long switcher_addr;
 extern struct page **lg_switcher_pages;
+/* stats.c: */
 extern atomic_t lguest_exits, lguest_syscall_exits, lguest_irqs_raised,
 	lguest_irqs_delivered, lguest_halts, lguest_breaks, lguest_kicked_entries,
 	lguest_pinned_pages, lguest_shadow_pages, lguest_host_traps_latched,
 	lguest_shadow_faults, lguest_pgdir_hits, lguest_pgdir_misses;
 extern atomic_t lguest_exits_by_trap[256], lguest_hcalls_by_nr[32];
+void lguest_stats_init(void);
+void lguest_stats_exit(void);
 bool lguest_address_ok(const struct lguest *lg, unsigned long addr,
 		       unsigned long len);
 void __lgread(struct lg_cpu *cpu, void *dst, unsigned long addr,
