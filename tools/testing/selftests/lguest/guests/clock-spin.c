@@ -6,8 +6,8 @@
  * Guest's own clock.  Such a loop never leaves the Guest (its system
  * calls are direct) and spends most of its time in the Guest's kernel
  * with interrupts off: if the Host held the timer back for want of a
- * chance to deliver it, the Guest's clock would fall behind.  guest-boot
- * compares the answer with the time the Host saw pass.
+ * chance to deliver it, nothing else in the Guest would wake.  guest-boot
+ * runs it in the background and times the shell's sleeps beside it.
  */
 #include <stdio.h>
 #include <stdlib.h>
