@@ -121,6 +121,19 @@ switch_to_guest:
  * iret into it) is noted, so the Host knows the Guest never ran and its
  * registers are not in the page.
 :*/
+/*
+ * sidt tells us where this CPU's Guest IDT is, and so where its struct
+ * lguest_pages is: into %eax.  It needs eight bytes of whatever stack
+ * we are on.
+ */
+.macro FIND_OUR_PAGES
+	subl	$8, %esp
+	sidt	2(%esp)
+	movl	4(%esp), %eax
+	addl	$8, %esp
+	subl	$LGUEST_PAGES_guest_idt, %eax
+.endm
+
 .macro SWITCH_TO_HOST
 	pushl	%es
 	pushl	%ds
@@ -139,12 +152,7 @@ switch_to_guest:
 	movl	%eax, %ds
 	movl	%eax, %es
 
-	/* sidt tells us where this CPU's Guest IDT is, so where we are. */
-	subl	$8, %esp
-	sidt	2(%esp)
-	movl	4(%esp), %eax
-	addl	$8, %esp
-	subl	$LGUEST_PAGES_guest_idt, %eax
+	FIND_OUR_PAGES
 
 	/*
 	 * The trap number, its error code, and whether it interrupted the
@@ -265,11 +273,7 @@ deliver_to_host:
 host_trap_in_switcher:
 	pushl	%eax
 	pushl	%ecx
-	subl	$8, %esp
-	sidt	2(%esp)
-	movl	4(%esp), %eax
-	addl	$8, %esp
-	subl	$LGUEST_PAGES_guest_idt, %eax
+	FIND_OUR_PAGES
 	movl	8(%esp), %ecx
 	pushl	%edx
 	movl	%cr0, %edx

@@ -10,14 +10,22 @@
 # hypercall may be lost nor the Guest run from stale registers.
 . ./lib.sh
 
+# start_on_cpu1 NAME: a tiny Guest on CPU 1, its words in /tmp/NAME.out,
+# its Launcher in $pid, once it has said its first line.
+start_on_cpu1() {
+	local i
+
+	taskset 2 lguest 32 "/guests/$1.elf" > "/tmp/$1.out" 2>&1 &
+	pid=$!
+	for i in $(seq 50); do
+		grep -q "$1: " "/tmp/$1.out" && break
+		sleep 0.1
+	done
+}
+
 insmod /lg.ko
 dmesg -c > /dev/null
-taskset 2 lguest 32 /guests/spin.elf > /tmp/spin.out 2>&1 &
-pid=$!
-for i in $(seq 50); do
-	grep -q "spin: " /tmp/spin.out && break
-	sleep 0.1
-done
+start_on_cpu1 spin
 check_grep "spin: the Guest is running on CPU 1" /tmp/spin.out "spin: "
 taskset 1 sh -c 'echo l > /proc/sysrq-trigger'
 sleep 1
@@ -34,13 +42,8 @@ debugfs() {
 	cat "/sys/kernel/debug/lguest/$1"
 }
 latched0=$(debugfs host_traps_latched)
-taskset 2 lguest 32 /guests/hcall-loop.elf > /tmp/loop.out 2>&1 &
-pid=$!
-for i in $(seq 50); do
-	grep -q "hcall-loop: " /tmp/loop.out && break
-	sleep 0.1
-done
-check_grep "hcall-loop: the Guest is running" /tmp/loop.out "is running"
+start_on_cpu1 hcall-loop
+check_grep "hcall-loop: the Guest is running" /tmp/hcall-loop.out "is running"
 taskset 1 insmod /guests/nmi_storm.ko cpu=1 count=20000
 sent=$(cat /sys/module/nmi_storm/parameters/sent)
 received=$(cat /sys/module/nmi_storm/parameters/received)
@@ -53,16 +56,16 @@ check "the storm: some NMIs hit a switch and were raised afterwards ($latched)" 
 	[ "$latched" -gt 0 ]
 check "hcall-loop: still running after the storm" kill -0 $pid
 for i in $(seq 600); do
-	grep -q "all accounted for" /tmp/loop.out && break
+	grep -q "all accounted for" /tmp/hcall-loop.out && break
 	kill -0 $pid 2>/dev/null || break
 	sleep 0.1
 done
-check_grep "hcall-loop: went on making checked hypercalls" /tmp/loop.out \
+check_grep "hcall-loop: went on making checked hypercalls" /tmp/hcall-loop.out \
 	"all accounted for"
 kill $pid
 wait $pid 2>/dev/null
-evidence hcall-loop.console /tmp/loop.out
+evidence hcall-loop.console /tmp/hcall-loop.out
 check "hcall-loop: no hypercall lost, no stale registers" \
-	[ -z "$(grep disagree /tmp/loop.out)" ]
+	[ -z "$(grep disagree /tmp/hcall-loop.out)" ]
 check "lg.ko unloads" rmmod lg
 check_host_dmesg_clean
