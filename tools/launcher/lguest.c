@@ -70,6 +70,13 @@ typedef uint8_t u8;
 /* Where boot_params sits, and the kernel command line just after it. */
 #define BOOT_PARAMS_ADDR	0
 #define COMMAND_LINE_MAX	2048
+/*
+ * The real floor depends on the kernel and initrd, and the loader checks
+ * it with the sizes in hand; here only nonsense is refused.  The top is
+ * what a 32-bit Launcher can still map in one piece beside itself.
+ */
+#define MIN_MEM_MB		1
+#define MAX_MEM_MB		2048
 
 /*L:120
  * The Guest's "physical" memory is one big anonymous mapping in the
@@ -288,12 +295,13 @@ static unsigned long load_elf(const struct blob *b)
 		    ph.p_filesz > b->len - ph.p_offset)
 			bad_kernel(b, "truncated: segment %u lies past the end",
 				   i);
-		if (ph.p_paddr > guest_limit ||
-		    ph.p_memsz > guest_limit - ph.p_paddr)
-			bad_kernel(b, "segment %u (%#x-%#x) does not fit in %lu MB of Guest memory",
-				   i, ph.p_paddr,
-				   ph.p_paddr + ph.p_memsz,
-				   guest_limit >> 20);
+		if (ph.p_memsz > 0xffffffffU - ph.p_paddr)
+			bad_kernel(b, "segment %u (%#x + %#x) does not fit in 32 bits",
+				   i, ph.p_paddr, ph.p_memsz);
+		if (ph.p_paddr + ph.p_memsz > guest_limit)
+			errx(1, "%lu MB of memory is too small: segment %u of %s does not fit, the kernel ends at %u KB",
+			     guest_limit >> 20, i, b->name,
+			     (ph.p_paddr + ph.p_memsz) >> 10);
 		note("Loading segment %u at %#x, %u bytes\n", i,
 		     ph.p_paddr, ph.p_filesz);
 		memcpy(from_guest_phys(ph.p_paddr),
@@ -2004,7 +2012,9 @@ static const char help_text[] =
 "Run a Linux kernel built with CONFIG_LGUEST_GUEST as an lguest Guest.\n"
 "Needs the lg module loaded (/dev/lguest) and, usually, root.\n"
 "\n"
-"  <mem-in-mb>           Guest RAM in megabytes (16 to 2048)\n"
+"  <mem-in-mb>           Guest RAM in megabytes, up to 2048; at least\n"
+"                        what the kernel, its page tables and the\n"
+"                        initrd need (the Launcher says how much)\n"
 "  <vmlinux|bzImage>     an i386 kernel: ELF vmlinux or gzip bzImage\n"
 "  [kernel args...]      the Guest's command line; console=hvc0 is\n"
 "                        added unless a console= is given.  Arguments\n"
@@ -2071,8 +2081,9 @@ static unsigned long parse_mem(const char *arg)
 	mb = strtoul(arg, &end, 10);
 	if (errno || end == arg || *end || !isdigit((unsigned char)arg[0]))
 		usage("memory size must be a number of megabytes");
-	if (mb < 16 || mb > 2048)
-		errx(1, "memory size %lu MB is out of range (16 to 2048)", mb);
+	if (mb < MIN_MEM_MB || mb > MAX_MEM_MB)
+		errx(1, "memory size %lu MB is out of range (%d to %d)",
+		     mb, MIN_MEM_MB, MAX_MEM_MB);
 	return mb << 20;
 }
 

@@ -42,6 +42,9 @@ printf '\001\000\000\000\124\000\000\000\000\000\020\300\000\000\020\000' >> "$k
 printf '\004\000\000\000\004\000\000\000\005\000\000\000\000\020\000\000' >> "$kernel"
 printf '\220\220\353\376' >> "$kernel"
 head -c $((40 << 20)) /dev/zero > "$work/big-initrd"
+# The same, loaded at 16 MB as a default-configured kernel is.
+cp "$kernel" "$work/kernel-at-16mb"
+printf '\000\000\000\001' | dd of="$work/kernel-at-16mb" bs=1 seek=64 conv=notrunc status=none
 # The same, claiming to be for x86-64 (e_machine 62).
 { head -c 18 "$kernel"; printf '\076'; tail -c +20 "$kernel"; } > "$work/x86_64"
 
@@ -51,7 +54,10 @@ expect "no arguments: usage, status 1" 1 '^Usage: lguest '
 expect "unknown option: named, status 1" 1 'unknown or incomplete option --frobnicate' --frobnicate 64 "$kernel"
 expect "--block without a file" 1 'unknown or incomplete option' 64 "$kernel" --block
 expect "memory not a number" 1 'memory size must be a number' sixty-four "$kernel"
-expect "memory out of range" 1 'out of range \(16 to 2048\)' 4096 "$kernel"
+expect "memory above what a 32-bit Launcher maps" 1 'memory size 2049 MB is out of range \(1 to 2048\)' 2049 "$kernel"
+expect "no memory at all" 1 'memory size 0 MB is out of range \(1 to 2048\)' 0 "$kernel"
+expect "kernel loaded at 16 MB in 16 MB: too small, with the kernel's end" 1 '^lguest: 16 MB of memory is too small: segment 0 of .* does not fit, the kernel ends at 16384 KB$' 16 "$work/kernel-at-16mb"
+expect "kernel that does not fit in 1 MB" 1 '^lguest: 1 MB of memory is too small: segment 0 of .* the kernel ends at 1024 KB$' 1 "$kernel"
 expect "kernel file missing" 1 'cannot read kernel /nonexistent/vmlinux: No such file' 64 /nonexistent/vmlinux
 expect "kernel is a directory" 1 'cannot read kernel' 64 "$work"
 expect "kernel not ELF nor bzImage" 1 'not an ELF vmlinux nor a bzImage' 64 "$work/garbage"
@@ -83,6 +89,8 @@ if [ -e /dev/lguest ]; then
 	echo "ok $n - cmdline: no /dev/lguest # SKIP /dev/lguest exists here"
 else
 	expect "no /dev/lguest: says to load lg.ko" 1 'cannot open /dev/lguest \(is lg.ko loaded\?\)' 64 "$kernel"
+	expect "the smallest memory the kernel fits in is accepted" 1 'cannot open /dev/lguest' 2 "$kernel"
+	expect "the largest memory, 2048 MB, is mapped" 1 'cannot open /dev/lguest' 2048 "$kernel"
 	expect "options may follow the kernel" 1 'cannot open /dev/lguest' 64 "$kernel" root=/dev/vda --block="$work/garbage"
 fi
 [ $failed -eq 0 ]
