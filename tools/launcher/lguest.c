@@ -34,6 +34,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <zlib.h>
 #include <linux/audit.h>
@@ -912,6 +913,111 @@ struct console_abort {
 	struct timespec start;
 };
 
+/*L:345
+ * With --console=FILE the Guest's output goes to a file and it gets no
+ * input; with --console=socket:PATH we listen on a Unix socket and the
+ * console is whoever connects, one client at a time.  The Guest must
+ * never wait for a client (its console driver spins until we take each
+ * buffer), so output with nobody connected is dropped.  When the client
+ * goes, we listen again, and the Guest runs on.  A socket console is not
+ * for a jail (jailed, which we meet in L:380), and each client gets a
+ * Waker born knowing it (restart_waker, which we meet in L:400).
+:*/
+static bool jailed(void);
+static void restart_waker(void);
+
+static struct {
+	const char *path;	/* The socket's, to remove when we go. */
+	int out_fd;		/* -1: nobody to write to. */
+	int listen_fd;
+	pid_t owner;		/* Not the Waker, nor a re-executed us. */
+} console_io = { .out_fd = STDOUT_FILENO, .listen_fd = -1 };
+
+static void remove_console_socket(void)
+{
+	if (console_io.path && getpid() == console_io.owner)
+		unlink(console_io.path);
+	console_io.path = NULL;
+}
+
+static void open_console_file(const char *arg, const char *name)
+{
+	console_io.out_fd = open(name, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+			      0644);
+	if (console_io.out_fd < 0)
+		err(1, "--console=%s", arg);
+}
+
+static void open_console_socket(const char *arg, const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+
+	if (jailed())
+		errx(1, "--console=%s: a socket console cannot be jailed (--chroot, --username) yet",
+		     arg);
+	if (!*path || strlen(path) >= sizeof(addr.sun_path))
+		errx(1, "--console=%s: the path must have 1 to %zu characters",
+		     arg, sizeof(addr.sun_path) - 1);
+	memcpy(addr.sun_path, path, strlen(path) + 1);
+	console_io.listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (console_io.listen_fd < 0)
+		err(1, "--console=%s: socket", arg);
+	if (bind(console_io.listen_fd, (struct sockaddr *)&addr, sizeof(addr)))
+		err(1, "--console=%s: cannot bind", arg);
+	console_io.path = path;
+	console_io.owner = getpid();
+	atexit(remove_console_socket);
+	if (listen(console_io.listen_fd, 1))
+		err(1, "--console=%s: cannot listen", arg);
+	/* A client gone mid-write is an error from write(), not a death. */
+	signal(SIGPIPE, SIG_IGN);
+	console_io.out_fd = -1;
+}
+
+static void open_console(const char *arg)
+{
+	if (!arg)
+		return;
+	if (!strncmp(arg, "socket:", 7))
+		open_console_socket(arg, arg + 7);
+	else
+		open_console_file(arg, arg);
+}
+
+static bool accept_console_client(struct device *dev)
+{
+	int fd = accept4(console_io.listen_fd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (fd < 0)
+		return true;
+	watch_fd(console_io.listen_fd, false);
+	dev->fd = console_io.out_fd = fd;
+	watch_fd(fd, true);
+	restart_waker();
+	note("console: a client connected\n");
+	return true;
+}
+
+/* stdin closed, or the client left: on a socket, wait for the next one. */
+static void console_input_ended(struct device *dev)
+{
+	watch_fd(dev->fd, false);
+	if (console_io.listen_fd < 0) {
+		dev->fd = -1;
+		return;
+	}
+	close(dev->fd);
+	dev->fd = console_io.listen_fd;
+	console_io.out_fd = -1;
+	watch_fd(dev->fd, true);
+	note("console: the client left\n");
+}
+
+/*L:347
+ * The console device: input from the terminal, from a socket's client,
+ * or none; output to wherever L:345 said; and a terminal goes into raw
+ * mode only when it is the console.
+:*/
 static bool handle_console_input(struct device *dev)
 {
 	struct console_abort *abort = dev->priv;
@@ -920,6 +1026,8 @@ static bool handle_console_input(struct device *dev)
 	ssize_t len;
 	char key = 0;
 
+	if (dev->fd == console_io.listen_fd)
+		return accept_console_client(dev);
 	head = get_vq_desc(dev->vq, iov, &out, &in);
 	if (head == dev->vq->vring.num)
 		return false;	/* No buffer: wait until the Guest gives one. */
@@ -928,11 +1036,9 @@ static bool handle_console_input(struct device *dev)
 
 	len = readv(dev->fd, iov, in);
 	if (len <= 0) {
-		/* stdin is closed: give back the buffer and stop reading. */
 		add_used_and_trigger(dev->vq, head, 0);
-		watch_fd(dev->fd, false);
-		dev->fd = -1;
-		return false;
+		console_input_ended(dev);
+		return dev->fd >= 0;
 	}
 	add_used_and_trigger(dev->vq, head, len);
 
@@ -966,8 +1072,8 @@ static void handle_console_output(struct virtqueue *vq)
 
 		if (in)
 			guest_fault(vq->dev->name, "output buffer has input descriptors");
-		while (iov_total(iov, out)) {
-			ssize_t r = writev(STDOUT_FILENO, iov, out);
+		while (console_io.out_fd >= 0 && iov_total(iov, out)) {
+			ssize_t r = writev(console_io.out_fd, iov, out);
 
 			if (r <= 0)
 				break;
@@ -989,7 +1095,8 @@ static void setup_console(void)
 	struct device *dev = new_device("console", VIRTIO_ID_CONSOLE);
 	struct termios term;
 
-	if (tcgetattr(STDIN_FILENO, &saved_term) == 0) {
+	if (console_io.out_fd == STDOUT_FILENO &&
+	    tcgetattr(STDIN_FILENO, &saved_term) == 0) {
 		term_saved = true;
 		term = saved_term;
 		cfmakeraw(&term);
@@ -1000,12 +1107,16 @@ static void setup_console(void)
 		term.c_oflag |= OPOST | ONLCR;
 		tcsetattr(STDIN_FILENO, TCSANOW, &term);
 	}
-	dev->fd = STDIN_FILENO;
+	if (console_io.listen_fd >= 0)
+		dev->fd = console_io.listen_fd;
+	else if (console_io.out_fd == STDOUT_FILENO)
+		dev->fd = STDIN_FILENO;
 	dev->handle_input = handle_console_input;
 	dev->priv = calloc(1, sizeof(struct console_abort));
 	add_virtqueue(dev, console_refill);
 	add_virtqueue(dev, handle_console_output);
-	watch_fd(dev->fd, true);
+	if (dev->fd >= 0)
+		watch_fd(dev->fd, true);
 }
 
 /*L:350
@@ -1817,8 +1928,22 @@ static void start_waker(void)
 		waker(pipefd[0]);
 	}
 	close(pipefd[0]);
+	if (waker_fd < 0)
+		atexit(stop_waker);
 	waker_fd = pipefd[1];
-	atexit(stop_waker);
+}
+
+/*
+ * A descriptor opened after the fork (a console client's) is not the
+ * Waker's to watch: it gets a new Waker, born with it.
+ */
+static void restart_waker(void)
+{
+	if (waker_pid <= 0)
+		return;
+	stop_waker();
+	close(waker_fd);
+	start_waker();
 }
 
 /* Serve every input that is ready now, then let the Waker go again. */
@@ -1916,7 +2041,9 @@ static void handle_notify(unsigned long addr)
 		const char *s = from_guest_phys(addr);
 		size_t len = strnlen(s, guest_limit - addr);
 
-		if (write(STDOUT_FILENO, s, len) < 0)
+		/* A socket client may have left: that is no reason to die. */
+		if (console_io.out_fd >= 0 && write(console_io.out_fd, s, len) < 0 &&
+		    console_io.listen_fd < 0)
 			err(1, "early console");
 		return;
 	}
@@ -1944,6 +2071,8 @@ static _Noreturn void restart_guest(void)
 		errx(3, "the Guest rebooted: a Launcher in --chroot or --username cannot start it again (exit status 3)");
 	restore_term();
 	stop_waker();
+	/* Our new self binds the socket afresh. */
+	remove_console_socket();
 	for (fd = 3; fd < FD_SETSIZE; fd++)
 		close(fd);
 	execv("/proc/self/exe", main_args);
@@ -2005,6 +2134,7 @@ static const char usage_text[] =
 "Usage: lguest [-v|--verbose]\n"
 "              [--tunnet=(<ipaddr>[/<prefix>]|bridge:<bridgename>)[,mac=<mac>]]\n"
 "              [--block=<filename>[,ro]] [--initrd=<filename>] [--rng]\n"
+"              [--console=(<filename>|socket:<path>)]\n"
 "              [--chroot=<dir>] [--username=<user>] [--no-seccomp]\n"
 "              <mem-in-mb> <vmlinux|bzImage> [--] [kernel args...]\n";
 
@@ -2033,6 +2163,14 @@ static const char help_text[] =
 "  ...,mac=<mac>         the card's MAC, as 02:00:4c:47:00:01; without it\n"
 "                        each card gets a local one, unique on this Host\n"
 "  --rng                 a virtio entropy source fed from /dev/urandom\n"
+"  --console=<filename>  the Guest's console output appended to this\n"
+"                        file; it gets no input\n"
+"  --console=socket:<path>\n"
+"                        the Guest's console on a Unix socket we listen\n"
+"                        on (and remove when we exit): one client at a\n"
+"                        time types and reads; output while nobody is\n"
+"                        connected is dropped.  Not with --chroot or\n"
+"                        --username\n"
 "  --chroot=<dir>        once set up, run with <dir> as the root\n"
 "  --username=<user>     once set up, run as this user of /etc/passwd,\n"
 "                        with its group and no others\n"
@@ -2041,7 +2179,7 @@ static const char help_text[] =
 "  -v, --verbose         say what the Launcher is doing, on stderr\n"
 "  --help                this text\n"
 "\n"
-"The Guest's console is this terminal, in raw mode; three ^C within a\n"
+"Without --console the Guest's console is this terminal, in raw mode; three ^C within a\n"
 "second end the Launcher (exit status 2).  The Launcher exits 0 when the\n"
 "Guest powers off, 1 with a message when it fails or crashes, and\n"
 "starts the Guest again when it reboots.\n"
@@ -2179,7 +2317,9 @@ static void tell_kernel(unsigned long pgdir, unsigned long start)
  * parameters (L:180, L:190, L:200, L:210), and writes the little page
  * of device descriptions the Guest will find above its RAM (L:300):
  * disks (L:365), network cards (L:355, L:357), an entropy source
- * (L:370) and the console (L:340).  Then it hands the lot to the Host
+ * (L:370) and the console (L:340: the terminal, or with --console a
+ * file or a socket, opened by open_console() in L:345, and the device
+ * made by setup_console() in L:347).  Then it hands the lot to the Host
  * through /dev/lguest (opened by open_lguest() in L:505, told by
  * L:510).  Asked to, it then locks itself up: a new root, a user of no
  * importance and a system call filter (the jail of L:380, its filter in
@@ -2198,6 +2338,7 @@ int main(int argc, char *argv[])
 		{ "block", 1, NULL, 'b' },
 		{ "initrd", 1, NULL, 'i' },
 		{ "rng", 0, NULL, 'r' },
+		{ "console", 1, NULL, 'C' },
 		{ "chroot", 1, NULL, 'c' },
 		{ "username", 1, NULL, 'u' },
 		{ "no-seccomp", 0, NULL, 's' },
@@ -2211,6 +2352,7 @@ int main(int argc, char *argv[])
 	unsigned long start, pgdir, initrd_len = 0;
 	unsigned int i;
 	bool rng = false;
+	const char *console_arg = NULL;
 	int c;
 
 	main_args = argv;
@@ -2231,6 +2373,9 @@ int main(int argc, char *argv[])
 			break;
 		case 'r':
 			rng = true;
+			break;
+		case 'C':
+			console_arg = optarg;
 			break;
 		case 'c':
 			jail_dir(optarg);
@@ -2254,6 +2399,7 @@ int main(int argc, char *argv[])
 	if (argc - optind < 2)
 		usage("need a memory size and a kernel");
 	check_device_count(blocks.num, nets.num, rng);
+	open_console(console_arg);
 	for (i = 0; i < nets.num; i++)
 		parse_tunnet(nets.items[i], i, &tunnets[i]);
 

@@ -84,6 +84,27 @@ expect "--chroot to a directory that does not exist" 1 '^lguest: --chroot=/nonex
 expect "--chroot to a file" 1 '^lguest: --chroot=.*/garbage: Not a directory$' --chroot="$work/garbage" 64 "$kernel"
 expect "--username for a user who does not exist" 1 '^lguest: --username=no-such-user: no such user in /etc/passwd$' --username=no-such-user 64 "$kernel"
 expect "--username without a name" 1 'unknown or incomplete option --username' 64 "$kernel" --username
+expect "--console file in a directory that does not exist" 1 '^lguest: --console=/nonexistent/out: No such file or directory$' --console=/nonexistent/out 64 "$kernel"
+expect "--console socket whose directory does not exist" 1 '^lguest: --console=socket:/nonexistent/s: cannot bind: No such file or directory$' --console=socket:/nonexistent/s 64 "$kernel"
+expect "--console socket on a path that exists" 1 "^lguest: --console=socket:$work/garbage: cannot bind: Address already in use\$" --console=socket:"$work/garbage" 64 "$kernel"
+expect "--console socket with an empty path" 1 'the path must have 1 to 107 characters' --console=socket: 64 "$kernel"
+expect "--console socket in a jail: refused" 1 'a socket console cannot be jailed' --console=socket:"$work/s" --chroot="$work" 64 "$kernel"
+n=$((n + 1))
+if [ ! -e "$work/s" ]; then
+	echo "ok $n - cmdline: a refused socket console leaves no socket file"
+else
+	failed=$((failed + 1))
+	echo "not ok $n - cmdline: a refused socket console leaves no socket file"
+fi
+expect "--console socket: a kernel that fails to load leaves no socket file" 1 'cannot read kernel' --console=socket:"$work/s2" 64 /nonexistent/vmlinux
+n=$((n + 1))
+if [ ! -e "$work/s2" ]; then
+	echo "ok $n - cmdline: the socket file is removed on exit"
+else
+	failed=$((failed + 1))
+	echo "not ok $n - cmdline: the socket file is removed on exit"
+fi
+expect "--help explains --console" 0 'console=socket:<path>' --help
 if [ -e /dev/lguest ]; then
 	n=$((n + 1))
 	echo "ok $n - cmdline: no /dev/lguest # SKIP /dev/lguest exists here"
