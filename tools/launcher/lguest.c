@@ -2252,8 +2252,10 @@ static void build_cmdline(char *buf, char *args[], int num)
  * LGUEST_IRQS of them, line 0 being its timer.  A queue past the last
  * line would be refused by the Guest's driver, and the user would just
  * see a device missing (the console, which is set up last), so we count
- * before we build anything.  And when /dev/lguest is not there, the
- * likeliest reason is worth a word.
+ * before we build anything.  An option that names one thing (the
+ * initrd, the console) may be given once: a second would otherwise win
+ * silently.  And when /dev/lguest is not there, the likeliest reason is
+ * worth a word.
 :*/
 static void check_device_count(unsigned int blocks, unsigned int nets,
 			       bool rng)
@@ -2264,6 +2266,13 @@ static void check_device_count(unsigned int blocks, unsigned int nets,
 		errx(1, "too many devices: the console, %u disks, %u network cards%s need %u interrupt lines and the Guest has %u",
 		     blocks, nets, rng ? " and the rng" : "", lines,
 		     LGUEST_IRQS - 1);
+}
+
+static void set_once(const char **var, const char *opt, const char *arg)
+{
+	if (*var)
+		errx(1, "%s given twice (%s and %s)", opt, *var, arg);
+	*var = arg;
 }
 
 static int open_lguest(void)
@@ -2369,13 +2378,13 @@ int main(int argc, char *argv[])
 			push_arg(&blocks, "--block", optarg);
 			break;
 		case 'i':
-			initrd = optarg;
+			set_once(&initrd, "--initrd", optarg);
 			break;
 		case 'r':
 			rng = true;
 			break;
 		case 'C':
-			console_arg = optarg;
+			set_once(&console_arg, "--console", optarg);
 			break;
 		case 'c':
 			jail_dir(optarg);

@@ -88,6 +88,8 @@ expect "--console file in a directory that does not exist" 1 '^lguest: --console
 expect "--console socket whose directory does not exist" 1 '^lguest: --console=socket:/nonexistent/s: cannot bind: No such file or directory$' --console=socket:/nonexistent/s 64 "$kernel"
 expect "--console socket on a path that exists" 1 "^lguest: --console=socket:$work/garbage: cannot bind: Address already in use\$" --console=socket:"$work/garbage" 64 "$kernel"
 expect "--console socket with an empty path" 1 'the path must have 1 to 107 characters' --console=socket: 64 "$kernel"
+expect "--console twice: refused" 1 '^lguest: --console given twice \(/tmp/a and socket:/tmp/b\)$' --console=/tmp/a --console=socket:/tmp/b 64 "$kernel"
+expect "--initrd twice: refused" 1 '^lguest: --initrd given twice \(a and b\)$' --initrd=a --initrd=b 64 "$kernel"
 expect "--console socket in a jail: refused" 1 'a socket console cannot be jailed' --console=socket:"$work/s" --chroot="$work" 64 "$kernel"
 n=$((n + 1))
 if [ ! -e "$work/s" ]; then
