@@ -125,11 +125,20 @@ unsigned int interrupt_pending(struct lg_cpu *cpu, bool *more)
 }
 
 /*H:240
- * The Guest may be unable to take an interrupt now: between its
- * noirq_start and noirq_end (its return to userspace, where it has
- * already turned interrupts on but not yet left its stack), or with its
- * virtual interrupt flag off, in which case we set irq_pending so it
- * asks us again when it turns them back on.
+ * The Guest may be unable to take an interrupt now: with its virtual
+ * interrupt flag off, or between its noirq_start and noirq_end (the last
+ * instructions of its return path and the first of its system call
+ * entry, G:050 and G:052, where a frame pushed on its stack would land
+ * in the wrong place).  Either way we set irq_pending, and the Guest
+ * asks us again as soon as it turns interrupts on.
+ *
+ * The window is only a few instructions, but a Guest that does nothing
+ * but system calls sits on its edge all the time, and under QEMU, which
+ * takes interrupts where a block of translated code begins, our own
+ * timer tick landed on the first instruction of G:052 nearly every time.
+ * Without irq_pending there, nothing asked again: the Guest's timer
+ * waited for a tick that happened to land elsewhere, and a "sleep 1"
+ * beside such a loop took eight seconds.
  *
  * HALT means "turn interrupts on and sleep until one comes", in one
  * step, like "sti; hlt" on a real processor: the Guest halts with its
@@ -150,20 +159,25 @@ static void wake_from_halt(struct lg_cpu *cpu)
 		kill_guest(cpu, "cannot turn interrupts on after HALT");
 }
 
-void try_deliver_interrupt(struct lg_cpu *cpu, unsigned int irq, bool more)
+static bool can_take_interrupt(struct lg_cpu *cpu)
 {
 	struct lguest *lg = cpu->lg;
 	u32 irq_enabled;
+
+	if (cpu->regs.eip >= lg->noirq_start && cpu->regs.eip < lg->noirq_end)
+		return false;
+	if (get_user(irq_enabled, &cpu->lguest_data->irq_enabled))
+		return false;
+	return irq_enabled;
+}
+
+void try_deliver_interrupt(struct lg_cpu *cpu, unsigned int irq, bool more)
+{
 	const gate_desc *g;
 
 	if (cpu->halted)
 		wake_from_halt(cpu);
-	if (cpu->regs.eip >= lg->noirq_start && cpu->regs.eip < lg->noirq_end)
-		return;
-
-	if (get_user(irq_enabled, &cpu->lguest_data->irq_enabled))
-		irq_enabled = 0;
-	if (!irq_enabled) {
+	if (!can_take_interrupt(cpu)) {
 		put_user(1, &cpu->lguest_data->irq_pending);
 		return;
 	}

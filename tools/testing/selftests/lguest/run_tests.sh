@@ -10,7 +10,9 @@
 # The kinds of test:
 #  - unit: each directory here with a Makefile and a "run" target (the
 #    Launcher's tests) prints its own TAP; we renumber it.
-#  - checkpatch: checkpatch.pl --no-tree -f on every .c/.h lguest owns.
+#  - checkpatch: checkpatch.pl --no-tree -f on every .c/.h lguest owns,
+#    and every scenario's check lines looked at for a condition the shell
+#    would cut in two (below).
 #  - sparse: the Host and Guest directories rebuilt with sparse (C=2).
 #  - bench: make bench in its quick mode (bench/bench.sh, BENCH_QUICK=1)
 #    runs to its end and fills every line of its table; its figures are
@@ -125,6 +127,35 @@ run_checkpatch() {
 			report 1 "checkpatch: $f"
 		else
 			report 0 "checkpatch: $f"
+		fi
+	done
+	run_check_lint
+}
+
+# "check DESC [ a ] && [ b ]" is "check DESC [ a ]", then "[ b ]" with
+# nobody looking at its answer: a test that cannot fail.  Find any check
+# whose command has &&, || or ; outside quotes (continued lines joined).
+run_check_lint() {
+	local f out
+	for f in "$self"/scenarios/*.sh; do
+		out=$(awk '
+			function flush() {
+				s = stmt
+				gsub(/\x27[^\x27]*\x27/, "", s)
+				gsub(/"([^"\\]|\\.)*"/, "", s)
+				if (s ~ /&&|\|\||;/)
+					print FILENAME ":" line ": " stmt
+				stmt = ""
+			}
+			stmt != "" { stmt = stmt " " $0 }
+			stmt == "" && /^[ \t]*check(_grep)? / { stmt = $0; line = FNR }
+			stmt != "" && !/\\$/ { flush() }
+		' "$f")
+		if [ -n "$out" ]; then
+			echo "$out" | sed 's/^/# /'
+			report 1 "checks are single commands: ${f##*/}"
+		else
+			report 0 "checks are single commands: ${f##*/}"
 		fi
 	done
 }

@@ -13,9 +13,9 @@ check "lguest-misuse found every errno as documented" [ $? = 0 ]
 # Random requests from two processes: nothing to check but the Host.
 timeout 120 lguest-misuse fuzz 1 3000
 check "lguest-misuse fuzz: both processes came to their end" [ $? = 0 ]
-check "no shadow page or pin outlives the random Guests" \
-	[ "$(cat /sys/kernel/debug/lguest/shadow_pages)" = 0 ] && \
-	[ "$(cat /sys/kernel/debug/lguest/pinned_pages)" = 0 ]
+held="$(cat /sys/kernel/debug/lguest/shadow_pages) $(cat /sys/kernel/debug/lguest/pinned_pages)"
+check "no shadow page or pin outlives the random Guests ($held)" \
+	[ "$held" = "0 0" ]
 
 # stop_after NAME SECONDS SIGNAL: start the Guest, wait until it says its
 # first line, send SIGNAL to the Launcher, and see that it is gone within
