@@ -1525,6 +1525,13 @@ static void blk_ready(struct device *dev)
  * Making a disk: the file and its size (a block device's is found by
  * seeking to its end), the pipe that wakes the thread, and a device
  * entry with one queue, the flush feature and the capacity in sectors.
+ *
+ * And how many pieces one request may have (VIRTIO_BLK_F_SEG_MAX): a
+ * driver not told so sends a piece per request, and a Guest's buffer is
+ * rarely contiguous in its memory, so a megabyte of O_DIRECT arrived as
+ * 256 requests of a page, each a NOTIFY and an interrupt.  A request is
+ * a header, the pieces and a status byte, all in the ring, so the ring
+ * less two is the most it can carry.
  * --block=FILE,ro opens the file read only and tells the Guest so
  * (VIRTIO_BLK_F_RO): its driver then refuses writes itself, and should
  * one come anyway we fail it.  Two Guests can share such a disk, or it
@@ -1574,8 +1581,11 @@ static void setup_block_file(const char *arg)
 	add_feature(dev, VIRTIO_BLK_F_FLUSH);
 	if (vblk->ro)
 		add_feature(dev, VIRTIO_BLK_F_RO);
+	add_feature(dev, VIRTIO_BLK_F_SEG_MAX);
 	conf.capacity = vblk->len / 512;
-	set_config(dev, &conf, sizeof(conf.capacity));
+	conf.seg_max = VIRTQUEUE_NUM - 2;
+	set_config(dev, &conf, offsetof(struct virtio_blk_config, seg_max) +
+		   sizeof(conf.seg_max));
 	note("%s: %s, %llu sectors%s\n", name, filename,
 	     (unsigned long long)conf.capacity, vblk->ro ? ", read only" : "");
 	free(filename);
