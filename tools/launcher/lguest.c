@@ -1169,10 +1169,12 @@ static bool handle_net_input(struct device *dev)
 	return more;
 }
 
+/* Likewise one interrupt for every packet a kick sent. */
 static void handle_net_output(struct virtqueue *vq)
 {
 	struct iovec iov[VIRTQUEUE_NUM];
 	unsigned int head, out, in;
+	bool sent = false;
 
 	while ((head = get_vq_desc(vq, iov, &out, &in)) != vq->vring.num) {
 		if (in)
@@ -1181,13 +1183,51 @@ static void handle_net_output(struct virtqueue *vq)
 			guest_fault(vq->dev->name, "transmit buffer shorter than its header");
 		if (writev(vq->dev->fd, iov, out) < 0)
 			note("net: tap write: %s\n", strerror(errno));
-		add_used_and_trigger(vq, head, 0);
+		add_used(vq, head, 0);
+		sent = true;
 	}
+	if (sent)
+		trigger_irq(vq);
 }
 
 static void net_refill(struct virtqueue *vq)
 {
 	watch_fd(vq->dev->fd, true);
+}
+
+/*
+ * Offloads.  The virtio_net header can say "checksum this from here"
+ * and "this is one 64 KiB TCP segment, cut it up", and the tap
+ * understands both, so we offer the Guest all of it: it sends us big
+ * segments with their checksums undone, and (if its driver takes the
+ * GUEST_ features) receives them too, in buffers big enough.  A packet
+ * then stops costing a NOTIFY or an interrupt per 1500 bytes.  What the
+ * tap may hand us depends on what the driver took, which we learn when
+ * it is ready; a driver that comes back after a reset says again.
+ */
+static const unsigned int net_offers[] = {
+	VIRTIO_NET_F_CSUM, VIRTIO_NET_F_HOST_TSO4, VIRTIO_NET_F_HOST_TSO6,
+	VIRTIO_NET_F_HOST_ECN, VIRTIO_NET_F_GUEST_CSUM,
+	VIRTIO_NET_F_GUEST_TSO4, VIRTIO_NET_F_GUEST_TSO6,
+	VIRTIO_NET_F_GUEST_ECN,
+};
+
+static void net_ready(struct device *dev)
+{
+	unsigned int tun = 0;
+
+	if (guest_accepted(dev, VIRTIO_NET_F_GUEST_CSUM)) {
+		tun = TUN_F_CSUM;
+		if (guest_accepted(dev, VIRTIO_NET_F_GUEST_TSO4))
+			tun |= TUN_F_TSO4;
+		if (guest_accepted(dev, VIRTIO_NET_F_GUEST_TSO6))
+			tun |= TUN_F_TSO6;
+		if ((tun & (TUN_F_TSO4 | TUN_F_TSO6)) &&
+		    guest_accepted(dev, VIRTIO_NET_F_GUEST_ECN))
+			tun |= TUN_F_TSO_ECN;
+	}
+	if (ioctl(dev->fd, TUNSETOFFLOAD, tun) != 0)
+		err(1, "%s: cannot set the tap's offloads", dev->name);
 }
 
 static int open_tap(char *ifname)
@@ -1339,6 +1379,7 @@ static void setup_tun_net(const struct tunnet *t, unsigned int card)
 {
 	struct device *dev;
 	char ifname[IFNAMSIZ], name[32];
+	unsigned int i;
 	int sock;
 
 	snprintf(name, sizeof(name), "net%u", card);
@@ -1356,6 +1397,9 @@ static void setup_tun_net(const struct tunnet *t, unsigned int card)
 	set_ip_and_up(sock, ifname, t);
 	close(sock);
 
+	dev->ready = net_ready;
+	for (i = 0; i < ARRAY_SIZE(net_offers); i++)
+		add_feature(dev, net_offers[i]);
 	add_feature(dev, VIRTIO_NET_F_MAC);
 	set_config(dev, t->mac, sizeof(t->mac));
 	watch_fd(dev->fd, true);
@@ -1733,7 +1777,8 @@ static void enter_jail(void)
  * A few calls are allowed only with some arguments: clone() only to make
  * a thread (the block device's, which starts when its driver is ready),
  * memory only without PROT_EXEC, and ioctl() only to read and set the
- * terminal (put back on the way out).  clone3() keeps its flags in memory
+ * terminal (put back on the way out) and a tap's offloads (set when its
+ * driver is ready).  clone3() keeps its flags in memory
  * the filter cannot read, so it gets ENOSYS, and the C library falls
  * back to clone().  restart_syscall() is the kernel's own, resuming a call
  * a signal interrupted.  And the first thing checked is that the call is
@@ -1778,6 +1823,7 @@ static const struct syscall_rule syscall_rules[] = {
 	ALLOW(sigreturn), ALLOW(restart_syscall), ALLOW(getpid),
 	ALLOW(gettid), ALLOW(tgkill), ALLOW(kill), ALLOW(wait4),
 	ALLOW_IF(ioctl, 1, ~0U, TCGETS), ALLOW_IF(ioctl, 1, ~0U, TCSETS),
+	ALLOW_IF(ioctl, 1, ~0U, TUNSETOFFLOAD),
 	ALLOW(exit_group),
 };
 
