@@ -207,6 +207,8 @@ static void initialize_guest(struct lg_cpu *cpu, const struct hcall_args *a)
 		return;
 	}
 	cpu->lguest_data = data;
+	/* The system call vector decides which gates go straight through. */
+	cpu->arch.changed |= CHANGED_IDT;
 	write_timestamp(cpu);
 }
 

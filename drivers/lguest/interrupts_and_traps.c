@@ -235,6 +235,7 @@ void load_guest_idt_entry(struct lg_cpu *cpu, unsigned int num, u32 lo, u32 hi)
 	if (host_owned_vector(num))
 		return;
 
+	cpu->arch.changed |= CHANGED_IDT;
 	memcpy(&g, raw, sizeof(g));
 	if (!idt_present(&g)) {
 		memset(&cpu->arch.idt[num], 0, sizeof(g));

@@ -33,9 +33,10 @@
  * in the Launcher, how far it reaches, its shadow page tables, why it
  * died if it did.  One Guest has one virtual CPU here (an SMP Guest is
  * M:020's exercise), kept in a struct lg_cpu: its registers (in the
- * layout of H:012), its interrupts, its descriptor tables and its timer.
- * We meet the run loop that owns most of it in H:040 and H:060, the
- * other threads that poke at it in H:045 and H:250.
+ * layout of H:012), its interrupts, its descriptor tables (and which
+ * lguest_pages, H:015, last carried them) and its timer.  We meet the
+ * run loop that owns most of it in H:040 and H:060, the other threads
+ * that poke at it in H:045 and H:250.
 :*/
 
 /* How many of a Guest's page directories we keep shadows of. */
@@ -56,7 +57,20 @@ struct lg_cpu_arch {
 	unsigned long ss1, esp1;
 	/* The faulting address of the last page fault. */
 	unsigned long last_pagefault;
+	/*
+	 * Which Switcher pages last carried our tables, and which of the
+	 * tables changed since (H:522).  NULL and "all": a new CPU's pages
+	 * hold nothing of ours.
+	 */
+	struct lguest_pages *last_pages;
+	unsigned int changed;
 };
+
+/* What changed: the Guest's IDT, its GDT, or only the GDT's TLS slots. */
+#define CHANGED_IDT		1
+#define CHANGED_GDT		2
+#define CHANGED_GDT_TLS		4
+#define CHANGED_ALL		7
 
 struct lguest;
 
@@ -160,7 +174,8 @@ extern struct page **lg_switcher_pages;
 extern atomic_t lguest_exits, lguest_syscall_exits, lguest_irqs_raised,
 	lguest_irqs_delivered, lguest_halts, lguest_breaks, lguest_kicked_entries,
 	lguest_pinned_pages, lguest_shadow_pages, lguest_host_traps_latched,
-	lguest_shadow_faults, lguest_pgdir_hits, lguest_pgdir_misses;
+	lguest_shadow_faults, lguest_shadow_around, lguest_pgdir_hits,
+	lguest_pgdir_misses;
 extern atomic_t lguest_exits_by_trap[256], lguest_hcalls_by_nr[32];
 void lguest_stats_init(void);
 void lguest_stats_exit(void);
@@ -210,6 +225,8 @@ void setup_host_gdt_entries(struct desc_struct *gdt);
 void load_guest_gdt(struct lg_cpu *cpu, unsigned long table, u32 num);
 void guest_load_tls(struct lg_cpu *cpu, unsigned long gtls);
 void copy_gdt(const struct lg_cpu *cpu, struct desc_struct *gdt);
+void copy_gdt_tls(const struct lg_cpu *cpu, struct desc_struct *gdt);
+void make_tss_available(struct desc_struct *gdt);
 
 /* page_tables.c: */
 int init_guest_pagetable(struct lguest *lg, unsigned long gpgdir);

@@ -208,14 +208,60 @@ static pte_t *shadow_pte(struct lg_cpu *cpu, unsigned long gpgd,
 	return spte_page(*spgd) + pte_index(vaddr);
 }
 
+/*H:425
+ * One fault, sixteen pages.  Starting a program touches hundreds of
+ * pages, and each was a fault to us and a trip back into the Guest,
+ * with the Guest's own tables already mapping most of them: its
+ * fault-around maps the sixteen pages around a file fault at once.  So
+ * when we make a shadow entry for a fault (demand_page(), next, H:430)
+ * we make the missing ones beside it too,
+ * in the same aligned block of sixteen, wherever the Guest's entry is
+ * present and already accessed.
+ *
+ * That is what a processor's TLB may do, too: it may load any entry the
+ * tables allow, whenever it likes, so the Guest already tells us
+ * (H:450) when it changes an entry that was present.  Only the accessed
+ * and dirty bits are ours to keep honest: an entry the processor has
+ * never touched stays out (we would have to set its accessed bit for a
+ * page nobody used), and one not yet dirty goes in read only, as in
+ * H:420.  A neighbour past the Guest's memory is left for its own fault
+ * to kill the Guest, if anything ever touches it.
+:*/
+#define SHADOW_AROUND	16
+
+static bool worth_shadowing(struct lg_cpu *cpu, u32 gpte)
+{
+	return (gpte & (_PAGE_PRESENT | _PAGE_ACCESSED)) ==
+		(_PAGE_PRESENT | _PAGE_ACCESSED) &&
+	       (gpte >> PAGE_SHIFT) < cpu->lg->pfn_limit;
+}
+
+static void shadow_neighbours(struct lg_cpu *cpu, unsigned long gpgd,
+			      unsigned long vaddr)
+{
+	unsigned long start = vaddr & ~(SHADOW_AROUND * PAGE_SIZE - 1);
+	u32 gptes[SHADOW_AROUND];
+	pte_t *sptes;
+	unsigned int i;
+
+	__lgread(cpu, gptes, gpte_addr(gpgd, start), sizeof(gptes));
+	sptes = shadow_pte(cpu, gpgd, start);
+	for (i = 0; i < SHADOW_AROUND && !cpu->lg->dead; i++) {
+		if (pte_present(sptes[i]) || !worth_shadowing(cpu, gptes[i]))
+			continue;
+		sptes[i] = gpte_to_spte(cpu, gptes[i], start + i * PAGE_SIZE);
+		atomic_inc(&lguest_shadow_around);
+	}
+}
+
 /*H:430
  * A page fault in the Guest comes here first.  We walk the Guest's own
  * tables for the address: if they do not allow the access, the fault
  * is the Guest's and we return false to have it reflected.  If they
  * do, our shadow was merely missing (or read only until dirty): we set
  * the accessed and dirty bits in the Guest's entry, as the processor
- * would have, make the shadow entry, and the Guest runs on none the
- * wiser.
+ * would have, make the shadow entry and its neighbours (H:425), and
+ * the Guest runs on none the wiser.
  *
  * Try it: fault reads an address its tables do not map, and its own
  * handler gets the fault with that address in lguest_data.cr2, which
@@ -260,6 +306,7 @@ bool demand_page(struct lg_cpu *cpu, unsigned long vaddr, int errcode)
 	release_pte(spte);
 	*spte = gpte_to_spte(cpu, new_gpte, vaddr);
 	atomic_inc(&lguest_shadow_faults);
+	shadow_neighbours(cpu, gpgd, vaddr);
 	return true;
 }
 

@@ -72,6 +72,7 @@ void load_guest_gdt(struct lg_cpu *cpu, unsigned long table, u32 num)
 		kill_guest(cpu, "GDT of %u entries is too big", num);
 		return;
 	}
+	cpu->arch.changed |= CHANGED_GDT;
 	memset(cpu->arch.gdt, 0, sizeof(cpu->arch.gdt));
 	__lgread(cpu, cpu->arch.gdt, table, num * sizeof(cpu->arch.gdt[0]));
 	check_gdt_entries(cpu, 0, num);
@@ -82,6 +83,7 @@ void guest_load_tls(struct lg_cpu *cpu, unsigned long gtls)
 {
 	struct desc_struct *tls = &cpu->arch.gdt[GDT_ENTRY_TLS_MIN];
 
+	cpu->arch.changed |= CHANGED_GDT_TLS;
 	__lgread(cpu, tls, gtls, sizeof(*tls) * GDT_ENTRY_TLS_ENTRIES);
 	check_gdt_entries(cpu, GDT_ENTRY_TLS_MIN, GDT_ENTRY_TLS_MAX + 1);
 }
@@ -116,9 +118,10 @@ void setup_host_gdt_entries(struct desc_struct *gdt)
 }
 
 /*
- * Before each run the Guest's entries go into this CPU's real GDT.  The
- * TSS entry is made "available" again: the Switcher's ltr marks it busy
- * and would refuse it next time.
+ * The Guest's entries go into this CPU's real GDT when they changed
+ * (H:522): all of them, or only the three TLS slots a task switch
+ * changes.  The TSS entry is made "available" again before every run:
+ * the Switcher's ltr marks it busy and would refuse it next time.
  */
 void copy_gdt(const struct lg_cpu *cpu, struct desc_struct *gdt)
 {
@@ -127,6 +130,18 @@ void copy_gdt(const struct lg_cpu *cpu, struct desc_struct *gdt)
 	for (i = 0; i < GDT_ENTRIES; i++)
 		if (!host_owned_gdt_entry(i))
 			gdt[i] = cpu->arch.gdt[i];
+}
+
+void copy_gdt_tls(const struct lg_cpu *cpu, struct desc_struct *gdt)
+{
+	unsigned int i;
+
+	for (i = GDT_ENTRY_TLS_MIN; i <= GDT_ENTRY_TLS_MAX; i++)
+		gdt[i] = cpu->arch.gdt[i];
+}
+
+void make_tss_available(struct desc_struct *gdt)
+{
 	gdt[GDT_ENTRY_TSS].type = DESC_TSS;
 }
 

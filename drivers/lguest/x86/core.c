@@ -99,13 +99,49 @@ void lguest_arch_setup_regs(struct lg_cpu *cpu, unsigned long start)
 						   0, 0xfffff);
 }
 
+/*H:522
+ * A cheaper way in.  Most exits end in the same Guest going back in on
+ * the same processor with its tables as they were, and copying its IDT
+ * (256 gates, each checked again, over the Switcher's own stubs in
+ * default_idt_entries, which we meet in S:170) and GDT onto the pages every
+ * time was a good part of a hypercall's cost.  So each processor
+ * remembers whose tables its pages hold, each Guest CPU which pages hold
+ * its own, and the hypercalls that load a table mark it changed.  When
+ * both memories agree, only what changed is copied; otherwise, another
+ * Guest or another processor was here in between, and we copy it all.
+ * A Guest CPU new to these pages (last_pages NULL) never matches, even
+ * if it lives where a dead one used to.
+:*/
+static DEFINE_PER_CPU(struct lg_cpu *, lg_last_cpu);
+
+static void copy_guest_tables(struct lg_cpu *cpu, struct lguest_pages *pages)
+{
+	struct lguest_ro_state *state = &pages->state;
+
+	if (__this_cpu_read(lg_last_cpu) != cpu ||
+	    cpu->arch.last_pages != pages) {
+		__this_cpu_write(lg_last_cpu, cpu);
+		cpu->arch.last_pages = pages;
+		cpu->arch.changed = CHANGED_ALL;
+	}
+	if (cpu->arch.changed & CHANGED_IDT)
+		copy_traps(cpu, state->guest_idt, default_idt_entries);
+	if (cpu->arch.changed & CHANGED_GDT)
+		copy_gdt(cpu, state->guest_gdt);
+	else if (cpu->arch.changed & CHANGED_GDT_TLS)
+		copy_gdt_tls(cpu, state->guest_gdt);
+	make_tss_available(state->guest_gdt);
+	cpu->arch.changed = 0;
+}
+
 /*H:520
  * Before each run the Guest's state goes onto this processor's Switcher
  * pages: the Host's descriptor tables and page table (for the way
  * back), the Guest's GDT and IDT as checked (the IDT laid over the
- * Switcher's own trap stubs, S:170), its kernel stack for traps from its
- * userspace, and its registers, with the flags it may not have cleaned:
- * interrupts always on, no I/O privilege, no nested task.
+ * Switcher's own trap stubs, S:170) when they changed (H:522), its
+ * kernel stack for traps from its userspace, and its registers, with the
+ * flags it may not have cleaned: interrupts always on, no I/O privilege,
+ * no nested task.
 :*/
 static void copy_in_guest_info(struct lg_cpu *cpu, struct lguest_pages *pages)
 {
@@ -121,8 +157,7 @@ static void copy_in_guest_info(struct lg_cpu *cpu, struct lguest_pages *pages)
 	 */
 	setup_host_gdt_entries((struct desc_struct *)state->host_gdt_desc.address);
 
-	copy_traps(cpu, state->guest_idt, default_idt_entries);
-	copy_gdt(cpu, state->guest_gdt);
+	copy_guest_tables(cpu, pages);
 	state->guest_tss.ss1 = cpu->arch.ss1;
 	state->guest_tss.sp1 = cpu->arch.esp1;
 
