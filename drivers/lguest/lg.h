@@ -13,6 +13,7 @@
 #include <linux/err.h>
 #include <linux/slab.h>
 #include <linux/sched.h>
+#include <linux/eventfd.h>
 #include <asm/lguest.h>
 #include <asm/pgtable.h>
 
@@ -29,14 +30,14 @@
  * tables (H:400 to H:485), and the x86 code that enters the Guest and
  * sees why it came back (H:490 to H:560).
  *
- * The Host keeps, for each Guest, a struct lguest: where its memory lives
- * in the Launcher, how far it reaches, its shadow page tables, why it
- * died if it did.  One Guest has one virtual CPU here (an SMP Guest is
- * M:020's exercise), kept in a struct lg_cpu: its registers (in the
- * layout of H:012), its interrupts, its descriptor tables (and which
- * lguest_pages, H:015, last carried them) and its timer.  We meet the
- * run loop that owns most of it in H:040 and H:060, the other threads
- * that poke at it in H:045 and H:250.
+ * The Host keeps, for each Guest, a struct lguest (H:011, below): where
+ * its memory lives in the Launcher, how far it reaches, its shadow page
+ * tables (pgdirs, H:011), why it died if it did.  One Guest has one
+ * virtual CPU here (an SMP Guest is M:020's exercise), kept in a struct
+ * lg_cpu: its registers (in the layout of H:012), its interrupts, its
+ * descriptor tables (and which lguest_pages, H:015, last carried them)
+ * and its timer.  We meet the run loop that owns most of it in H:040 and
+ * H:060, the other threads that poke at it in H:045 and H:250.
 :*/
 
 /* How many of a Guest's page directories we keep shadows of. */
@@ -138,6 +139,17 @@ struct lg_cpu {
 	struct lg_cpu_arch arch;
 };
 
+/*H:011
+ * And the Guest itself, a struct lguest: where its memory is and how far
+ * it reaches, what it told us at LGUEST_INIT, the shadows of its page
+ * directories, its one CPU, the eventfds its kicks may go to (H:049),
+ * and why it died, if it did.
+:*/
+struct lg_eventfd {
+	unsigned long addr;
+	struct eventfd_ctx *ctx;
+};
+
 struct lguest {
 	/* Where Guest physical address 0 lives in the Launcher. */
 	void __user *mem_base;
@@ -152,6 +164,15 @@ struct lguest {
 	struct pgdir pgdirs[PGDIR_CACHE];
 
 	struct lg_cpu cpu;
+
+	/*
+	 * Added by LHREQ_EVENTFD, looked up by the run loop: both under
+	 * eventfd_lock.  One per virtqueue at most, and each queue
+	 * has an interrupt line of its own.
+	 */
+	spinlock_t eventfd_lock;
+	unsigned int num_eventfds;
+	struct lg_eventfd eventfds[LGUEST_IRQS];
 
 	/* Why the Guest died (a string), ERR_PTR(-ERESTART), or NULL. */
 	char *dead;
@@ -175,7 +196,7 @@ extern atomic_t lguest_exits, lguest_syscall_exits, lguest_irqs_raised,
 	lguest_irqs_delivered, lguest_halts, lguest_breaks, lguest_kicked_entries,
 	lguest_pinned_pages, lguest_shadow_pages, lguest_host_traps_latched,
 	lguest_shadow_faults, lguest_shadow_around, lguest_pgdir_hits,
-	lguest_pgdir_misses;
+	lguest_pgdir_misses, lguest_notify_eventfds;
 extern atomic_t lguest_exits_by_trap[256], lguest_hcalls_by_nr[32];
 void lguest_stats_init(void);
 void lguest_stats_exit(void);
@@ -200,6 +221,7 @@ void kick_guest_cpu(struct lg_cpu *cpu);
 /* lguest_user.c: */
 int lguest_device_init(void);
 void lguest_device_remove(void);
+bool notify_eventfd(struct lguest *lg, unsigned long addr);
 
 /* hypercalls.c: */
 void do_hypercalls(struct lg_cpu *cpu);

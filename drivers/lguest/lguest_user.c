@@ -2,8 +2,9 @@
 /*P:200
  * /dev/lguest is the Launcher's door into the Host.  Its protocol is
  * small (L:010 has the requests): write LHREQ_INITIALIZE once to describe
- * the Guest, then read to run it; write LHREQ_IRQ to give it an interrupt
- * and LHREQ_BREAK to get the running thread out.  Each open file is one
+ * the Guest, then read to run it; write LHREQ_IRQ to give it an interrupt,
+ * LHREQ_BREAK to get the running thread out and LHREQ_EVENTFD to have a
+ * queue's kicks go straight to the device's thread.  Each open file is one
  * Guest; closing the last descriptor of it frees everything.
 :*/
 #include <linux/miscdevice.h>
@@ -52,6 +53,73 @@ static int user_send_irq(struct lg_cpu *cpu, const unsigned long __user *in)
 		return -EINVAL;
 	set_interrupt(cpu, irq);
 	return 0;
+}
+
+/*H:049
+ * Eventfds.  A NOTIFY ends the Launcher's read() (H:060): the Launcher
+ * looks the address up, pokes the device's own thread and reads again,
+ * two trips between it and us for every kick of a queue whose work is
+ * done elsewhere anyway.  LHREQ_EVENTFD names such a queue's address
+ * and an eventfd its thread waits on; a NOTIFY of that address then
+ * signals the eventfd right here and the Guest runs on, as the Host of
+ * 2.6.32 did.  The address must be inside the Guest's memory, where the
+ * Launcher's rings are, and each may be named once.  They last as long
+ * as the Guest.
+:*/
+static int attach_eventfd(struct lguest *lg, const unsigned long __user *in)
+{
+	unsigned long addr, fd;
+	struct eventfd_ctx *ctx;
+	unsigned int i;
+	int err = 0;
+
+	if (get_user(addr, in) || get_user(fd, in + 1))
+		return -EFAULT;
+	if (addr / PAGE_SIZE >= lg->pfn_limit)
+		return -EINVAL;
+	ctx = eventfd_ctx_fdget(fd);
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+
+	spin_lock(&lg->eventfd_lock);
+	for (i = 0; i < lg->num_eventfds; i++)
+		if (lg->eventfds[i].addr == addr)
+			err = -EEXIST;
+	if (!err && lg->num_eventfds == ARRAY_SIZE(lg->eventfds))
+		err = -ENOSPC;
+	if (!err) {
+		lg->eventfds[lg->num_eventfds].addr = addr;
+		lg->eventfds[lg->num_eventfds++].ctx = ctx;
+	}
+	spin_unlock(&lg->eventfd_lock);
+	if (err)
+		eventfd_ctx_put(ctx);
+	return err;
+}
+
+/* For do_hcall() (H:110): true if a NOTIFY went to an eventfd, not the Launcher. */
+bool notify_eventfd(struct lguest *lg, unsigned long addr)
+{
+	bool found = false;
+	unsigned int i;
+
+	spin_lock(&lg->eventfd_lock);
+	for (i = 0; i < lg->num_eventfds && !found; i++) {
+		if (lg->eventfds[i].addr == addr) {
+			eventfd_signal(lg->eventfds[i].ctx);
+			found = true;
+		}
+	}
+	spin_unlock(&lg->eventfd_lock);
+	return found;
+}
+
+static void release_eventfds(struct lguest *lg)
+{
+	unsigned int i;
+
+	for (i = 0; i < lg->num_eventfds; i++)
+		eventfd_ctx_put(lg->eventfds[i].ctx);
 }
 
 /*H:050
@@ -119,6 +187,7 @@ static int initialize(struct file *file, const unsigned long __user *input)
 	}
 	lg->mem_base = (void __user *)args[0];
 	lg->pfn_limit = args[1];
+	spin_lock_init(&lg->eventfd_lock);
 
 	err = init_guest_pagetable(lg, args[2]);
 	if (err) {
@@ -161,6 +230,11 @@ static ssize_t write(struct file *file, const char __user *in,
 		break;
 	case LHREQ_BREAK:
 		err = break_guest_out(&lg->cpu, input);
+		break;
+	case LHREQ_EVENTFD:
+		if (size < 3 * sizeof(req))
+			return -EINVAL;
+		err = attach_eventfd(lg, input);
 		break;
 	default:
 		return -EINVAL;
@@ -215,6 +289,7 @@ static int close(struct inode *inode, struct file *file)
 	if (!lg)
 		return 0;
 	hrtimer_cancel(&lg->cpu.hrt);
+	release_eventfds(lg);
 	free_guest_pagetable(lg);
 	put_task_struct(lg->cpu.tsk);
 	if (!IS_ERR_OR_NULL(lg->dead))

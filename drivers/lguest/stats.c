@@ -19,7 +19,7 @@ atomic_t lguest_exits, lguest_syscall_exits, lguest_irqs_raised,
 	lguest_irqs_delivered, lguest_halts, lguest_breaks, lguest_kicked_entries,
 	lguest_pinned_pages, lguest_shadow_pages, lguest_host_traps_latched,
 	lguest_shadow_faults, lguest_shadow_around, lguest_pgdir_hits,
-	lguest_pgdir_misses;
+	lguest_pgdir_misses, lguest_notify_eventfds;
 atomic_t lguest_exits_by_trap[256], lguest_hcalls_by_nr[32];
 static struct dentry *lguest_debugfs;
 
@@ -86,6 +86,7 @@ void lguest_stats_init(void)
 	add_counter("shadow_around", &lguest_shadow_around);
 	add_counter("pgdir_hits", &lguest_pgdir_hits);
 	add_counter("pgdir_misses", &lguest_pgdir_misses);
+	add_counter("notify_eventfds", &lguest_notify_eventfds);
 	debugfs_create_file("exits_by_trap", 0444, lguest_debugfs, NULL,
 			    &exits_by_trap_fops);
 	debugfs_create_file("hcalls", 0444, lguest_debugfs, NULL,

@@ -25,6 +25,7 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -552,6 +553,8 @@ struct virtqueue {
 	unsigned int inflight;
 	/* Called when the Guest kicks this queue. */
 	void (*handle_output)(struct virtqueue *vq);
+	/* Or -1: the eventfd the Host signals for a kick instead (L:363). */
+	int eventfd;
 };
 
 struct device {
@@ -667,6 +670,7 @@ static void add_virtqueue(struct device *dev,
 		errx(1, "%s: virtqueue added after features", dev->name);
 	vq->dev = dev;
 	vq->handle_output = handle_output;
+	vq->eventfd = -1;
 	vq->config.num = VIRTQUEUE_NUM;
 	vq->config.irq = devices.next_irq++;
 	vq->config.pfn = to_guest_phys(p) / PAGE_SIZE;
@@ -1409,21 +1413,21 @@ static void setup_tun_net(const struct tunnet *t, unsigned int card)
 /*L:360
  * The block device.  Requests are served by an I/O thread of their own,
  * so a slow disk never holds up the Guest's console or network: a kick
- * on the queue just pokes the thread through a pipe.  Each request is a
+ * on the queue just pokes the thread through an eventfd.  Each request is a
  * header (read, write, flush, or "who are you"), the data, and a status
  * byte we write last.  A read or write beyond the end of the file is a
  * Guest bug, and we never let it grow the file.
 :*/
 /*
  * Who owns what: fd, ro and len are set before the Guest runs and only read
- * after; the main thread writes kick[1], the I/O thread reads kick[0];
+ * after; the Host (or the main thread) signals kick, the I/O thread reads it;
  * the ring itself belongs to whoever holds the device's ring_lock.
  */
 struct vblk_info {
 	int fd;
 	bool ro;
 	u64 len;
-	int kick[2];
+	int kick;
 	pthread_t thread;
 };
 
@@ -1523,11 +1527,13 @@ static void blk_request(struct virtqueue *vq, unsigned int head,
 }
 
 /*L:363
- * The I/O thread sleeps in a read of its pipe.  A kick from the Guest
- * (which reaches us through handle_notify(), L:420) writes a byte there,
- * and the thread serves every request waiting, holding the ring_lock so
- * a reset never lands in the middle of one.  It starts only once the
- * driver says it is ready.
+ * The I/O thread sleeps in a read of its eventfd.  A kick from the Guest
+ * signals it, in the Host (which we asked to with LHREQ_EVENTFD, L:510)
+ * without the run loop coming back to us at all, and the thread serves
+ * every request waiting, holding the ring_lock so a reset never lands in
+ * the middle of one.  It starts only once the driver says it is ready;
+ * kicks before that just add up in the eventfd's count.  Should a kick
+ * reach handle_notify() (L:420) anyway, blk_kick() signals it too.
 :*/
 static void *blk_thread(void *arg)
 {
@@ -1535,9 +1541,9 @@ static void *blk_thread(void *arg)
 	struct vblk_info *vblk = vq->dev->priv;
 	struct iovec iov[VIRTQUEUE_NUM];
 	unsigned int head, out, in;
-	char c;
+	u64 kicks;
 
-	while (read(vblk->kick[0], &c, 1) == 1) {
+	while (read(vblk->kick, &kicks, sizeof(kicks)) == sizeof(kicks)) {
 		pthread_mutex_lock(&vq->dev->ring_lock);
 		while ((head = get_vq_desc(vq, iov, &out, &in)) != vq->vring.num)
 			blk_request(vq, head, iov, out, in);
@@ -1550,8 +1556,9 @@ static void blk_kick(struct virtqueue *vq)
 {
 	struct vblk_info *vblk = vq->dev->priv;
 
-	/* A full pipe holds kicks enough: the thread will see the ring. */
-	if (write(vblk->kick[1], "", 1) != 1 && errno != EAGAIN)
+	u64 one = 1;
+
+	if (write(vblk->kick, &one, sizeof(one)) != sizeof(one))
 		err(1, "%s: waking the I/O thread", vq->dev->name);
 }
 
@@ -1610,18 +1617,15 @@ static void setup_block_file(const char *arg)
 	} else {
 		vblk->len = st.st_size;
 	}
-	/*
-	 * The write end is non-blocking: a Guest kicking before DRIVER_OK
-	 * would fill the pipe, and the main thread wait forever for a
-	 * thread not yet started.
-	 */
-	if (pipe(vblk->kick) != 0 || fcntl(vblk->kick[1], F_SETFL, O_NONBLOCK))
-		err(1, "%s", name);
+	vblk->kick = eventfd(0, 0);
+	if (vblk->kick < 0)
+		err(1, "%s: eventfd", name);
 
 	dev = new_device(name, VIRTIO_ID_BLOCK);
 	dev->priv = vblk;
 	dev->ready = blk_ready;
 	add_virtqueue(dev, blk_kick);
+	dev->vq->eventfd = vblk->kick;
 	add_feature(dev, VIRTIO_BLK_F_FLUSH);
 	if (vblk->ro)
 		add_feature(dev, VIRTIO_BLK_F_RO);
@@ -2345,7 +2349,9 @@ static int open_lguest(void)
  * Telling the Host about the Guest: where its memory starts in our
  * address space, how many pages of it there are (RAM and device pages:
  * the Guest may touch all of them, and nothing above), the page
- * directory we built, and where to start.
+ * directory we built, and where to start.  Then, for each queue that a
+ * thread of its own serves, the eventfd the Host should signal when the
+ * Guest kicks it (H:049 is the Host's side).
  *
  * And that is the Launcher, from its command line to the loop it never
  * leaves.  Its write lands in the Host (H:050) and its read becomes the
@@ -2366,6 +2372,27 @@ static void tell_kernel(unsigned long pgdir, unsigned long start)
 	     pgdir, start);
 	if (write(lguest_fd, args, sizeof(args)) < 0)
 		err(1, "initializing the Guest through /dev/lguest");
+}
+
+/* Then each queue served by a thread of its own gets its eventfd (H:049). */
+static void attach_eventfds(void)
+{
+	struct device *dev;
+	struct virtqueue *vq;
+
+	for (dev = devices.first; dev; dev = dev->next) {
+		for (vq = dev->vq; vq; vq = vq->next) {
+			unsigned long args[] = {
+				LHREQ_EVENTFD,
+				(unsigned long)vq->config.pfn * PAGE_SIZE,
+				vq->eventfd
+			};
+
+			if (vq->eventfd >= 0 &&
+			    write(lguest_fd, args, sizeof(args)) < 0)
+				err(1, "%s: LHREQ_EVENTFD", dev->name);
+		}
+	}
 }
 
 /*P:100
@@ -2492,6 +2519,7 @@ int main(int argc, char *argv[])
 	atexit(restore_term);
 	setup_console();
 	tell_kernel(pgdir, start);
+	attach_eventfds();
 	enter_jail();
 	start_waker();
 	if (filtered())

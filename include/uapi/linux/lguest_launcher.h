@@ -83,6 +83,7 @@ enum lguest_req {
 	LHREQ_INITIALIZE = 0,	/* + base, pfnlimit, pgdir, start */
 	LHREQ_IRQ = 2,		/* + irq number to raise */
 	LHREQ_BREAK = 3,	/* + 1 to break out of the Guest, 0 to wait */
+	LHREQ_EVENTFD = 4,	/* + NOTIFY address, eventfd to signal */
 };
 
 #endif /* _UAPI_LINUX_LGUEST_LAUNCHER_H */

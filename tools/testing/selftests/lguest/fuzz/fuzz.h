@@ -275,6 +275,8 @@ static void reset_console(void)
 /*
  * The network card as setup_tun_net() builds it, with one end of a
  * packet socket pair where the tap would be and the other end ours.
+ * Its offers are the same; only telling the tap what the driver took
+ * (net_ready()) needs a real tap, so the harness leaves that out.
  */
 static struct device *net;
 static int tap_peer = -1;
@@ -282,6 +284,7 @@ static int tap_peer = -1;
 static void add_net(void)
 {
 	static const u8 mac[6] = { 0x02, 0x4c, 0x47, 0, 0, 1 };
+	unsigned int i;
 	int pair[2];
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, pair))
@@ -292,6 +295,8 @@ static void add_net(void)
 	tap_peer = pair[1];
 	add_virtqueue(net, net_refill);
 	add_virtqueue(net, handle_net_output);
+	for (i = 0; i < ARRAY_SIZE(net_offers); i++)
+		add_feature(net, net_offers[i]);
 	add_feature(net, VIRTIO_NET_F_MAC);
 	set_config(net, mac, sizeof(mac));
 	watch_fd(net->fd, true);
@@ -322,7 +327,7 @@ static void reset_net(void)
  * The disks: memory files, opened by setup_block_file() through /proc.
  * A disk's I/O thread is not a thread here: once the Guest's driver is
  * ready the harness runs the thread's loop itself after each move, until
- * the kicks are used up (its pipe reads non-blocking).  The Launcher
+ * the kicks are used up (its eventfd reads non-blocking).  The Launcher
  * never grows a disk file, so we check their sizes after every move.
  */
 static struct disk {
@@ -356,7 +361,7 @@ static void add_disk(off_t len, bool ro)
 	setup_block_file(name);
 	disk->dev = devices.last;
 	disk->dev->ready = disk_ready;
-	nonblocking(((struct vblk_info *)disk->dev->priv)->kick[0]);
+	nonblocking(((struct vblk_info *)disk->dev->priv)->kick);
 }
 
 static void serve_disks(void)
@@ -382,7 +387,7 @@ static void reset_disks(void)
 	struct disk *disk;
 
 	for (disk = disks; disk < disks + num_disks; disk++) {
-		drain(((struct vblk_info *)disk->dev->priv)->kick[0]);
+		drain(((struct vblk_info *)disk->dev->priv)->kick);
 		disk->started = false;
 		if (ftruncate(disk->fd, 0) || ftruncate(disk->fd, disk->len))
 			err(1, "resetting the disk");

@@ -10,7 +10,8 @@
  * at random offsets, requests valid and not, LHREQ_INITIALIZE with
  * layouts good and bad, reads that run a Guest of zeroes (it dies at
  * once) while the other process raises interrupts and breaks it out,
- * and files closed and opened again.  Any answer is fine; the Host must
+ * eventfds attached at random addresses (the file's numbers include an
+ * eventfd, itself and nothing), and files closed and opened again.  Any answer is fine; the Host must
  * not crash, hang or leak, which the scenario checks afterwards.
  */
 #include <errno.h>
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <linux/lguest_launcher.h>
@@ -62,6 +64,39 @@ static long initialize(int fd, unsigned long base, unsigned long pages,
 				 0x100000 };
 
 	return write(fd, args, sizeof(args));
+}
+
+static long attach(int fd, unsigned long addr, long efd)
+{
+	unsigned long args[] = { LHREQ_EVENTFD, addr, efd };
+
+	return write(fd, args, sizeof(args));
+}
+
+/* LHREQ_EVENTFD: one per address, inside the Guest, 32 at most. */
+static void attach_eventfds(int fd)
+{
+	int efd = eventfd(0, 0);
+	unsigned long page;
+	long r = 0;
+
+	expect("LHREQ_EVENTFD without its eventfd",
+	       write(fd, (unsigned long[]){ LHREQ_EVENTFD, PAGE_SIZE },
+		     2 * sizeof(long)), EINVAL);
+	expect("LHREQ_EVENTFD for an address past the Guest's memory",
+	       attach(fd, GUEST_PAGES * PAGE_SIZE, efd), EINVAL);
+	expect("LHREQ_EVENTFD with a file that is not an eventfd",
+	       attach(fd, PAGE_SIZE, fd), EINVAL);
+	expect("LHREQ_EVENTFD with no file at all",
+	       attach(fd, PAGE_SIZE, 999), EBADF);
+	expect("LHREQ_EVENTFD for page 1", attach(fd, PAGE_SIZE, efd), 0);
+	expect("LHREQ_EVENTFD for page 1 again",
+	       attach(fd, PAGE_SIZE, efd), EEXIST);
+	for (page = 2; page <= 32 && r >= 0; page++)
+		r = attach(fd, page * PAGE_SIZE, efd);
+	expect("LHREQ_EVENTFD for pages 2 to 32", r, 0);
+	expect("a 33rd LHREQ_EVENTFD", attach(fd, 33 * PAGE_SIZE, efd), ENOSPC);
+	close(efd);
 }
 
 static unsigned int rnd_state;
@@ -107,7 +142,7 @@ static void fuzz_one(int *fd, char *mem)
 	case 0:
 	case 1:
 	case 2:
-		buf[0] = rnd() % 4;
+		buf[0] = rnd() % 5;
 		pwrite(*fd, buf, len, off);
 		break;
 	case 3:
@@ -163,6 +198,10 @@ static int fuzz(unsigned int seed, unsigned int rounds)
 		return 1;
 	}
 	sigaction(SIGALRM, &sa, NULL);
+	if (eventfd(0, 0) < 0) {
+		perror("eventfd");
+		return 1;
+	}
 	pid = fork();
 	rnd_state = seed * 2 + (pid == 0) + 1;
 	for (i = 0; i < rounds; i++)
@@ -225,6 +264,7 @@ int main(int argc, char *argv[])
 	expect("a pread at offset 1 (a CPU that does not exist)",
 	       pread(fd, &result, sizeof(result), 1), EINVAL);
 	expect("a read of two bytes", read(fd, &result, 2), EINVAL);
+	attach_eventfds(fd);
 
 	/* Another process sharing the file may not run the Guest. */
 	if (fork() == 0) {

@@ -9,6 +9,7 @@
 insmod /lg.ko
 GUEST_TIMEOUT=60
 cp /guest.img /tmp/root.img
+efd0=$(cat /sys/kernel/debug/lguest/notify_eventfds)
 
 run_guest root \
 	'grep " / " /proc/mounts; echo RO:$(cat /sys/block/vda/ro); ls /sys/devices/lguest; poweroff -f' \
@@ -18,6 +19,9 @@ check_grep "root: / is the ext2 disk on vda" "$guest_out" '^/dev/root / ext2 rw'
 check_grep "root: the Guest's init ran from the disk" "$guest_out" \
 	'lguest Guest: init is running'
 check_grep "root: the disk sits on the lguest bus" "$guest_out" '^0[0-9]*$|virtio'
+efd=$(($(cat /sys/kernel/debug/lguest/notify_eventfds) - efd0))
+check "root: the disk's kicks went to its thread's eventfd, not the Launcher ($efd)" \
+	[ "$efd" -gt 10 ]
 
 # Durability: 4 MiB of known bytes written, synced; then, after a reboot,
 # a second file; the Host reads both back from the image.
