@@ -5,6 +5,7 @@
 #include <linux/uaccess.h>
 #include <linux/sched/signal.h>
 #include "lg.h"
+#include "trace.h"
 
 /*H:020
  * The Switcher lives at one address in every address space: the Host's
@@ -259,6 +260,8 @@ int run_guest(struct lg_cpu *cpu, unsigned long __user *user)
 
 		atomic_inc(&lguest_exits);
 		atomic_inc(&lguest_exits_by_trap[cpu->trapnum % 256]);
+		trace_lguest_exit(cpu->trapnum, cpu->trap_errcode,
+				  cpu->regs.eip);
 		lguest_arch_handle_trap(cpu);
 	}
 

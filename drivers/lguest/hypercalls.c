@@ -4,6 +4,7 @@
 #include <linux/timekeeping.h>
 #include <asm/tsc.h>
 #include "lg.h"
+#include "trace.h"
 
 /*H:120
  * Shutting down: the Guest gives us a reason string and what it wants.
@@ -49,10 +50,16 @@ static void guest_shutdown(struct lg_cpu *cpu, unsigned long msg_pa,
  * seed, with arguments chosen to hurt; "make fuzz" turns it loose for a
  * minute, and a run that goes wrong names the seed that replays it.
 :*/
-static void do_hcall(struct lg_cpu *cpu, struct hcall_args *args)
+static void count_hcall(const struct hcall_args *args)
 {
 	if (args->arg0 < ARRAY_SIZE(lguest_hcalls_by_nr))
 		atomic_inc(&lguest_hcalls_by_nr[args->arg0]);
+	trace_lguest_hcall(args->arg0, args->arg1, args->arg2, args->arg3);
+}
+
+static void do_hcall(struct lg_cpu *cpu, struct hcall_args *args)
+{
+	count_hcall(args);
 	switch (args->arg0) {
 	case LHCALL_FLUSH_ASYNC:
 		/* The ring was emptied on the way in: nothing left to do. */
@@ -236,6 +243,7 @@ void do_hypercalls(struct lg_cpu *cpu)
 	if (!cpu->lguest_data) {
 		if (cpu->hcall_pending) {
 			cpu->hcall_pending = false;
+			count_hcall(&cpu->hcall);
 			initialize_guest(cpu, &cpu->hcall);
 		}
 		return;

@@ -10,9 +10,10 @@
  * (hcalls, the ring's included), system calls that came through the
  * Host, interrupts raised and delivered, sleeps in HALT, breaks, entries
  * abandoned because something was raised on the way in (H:045), shadow
- * faults fixed and the shadow-directory cache's hits and misses, the
- * shadow pages and pins held (both back to zero with no Guest left), and
- * NMIs noted in the Switcher.  A stuck Guest's numbers, read twice, say
+ * faults fixed (and the neighbours shadowed with them, H:425) and the
+ * shadow-directory cache's hits and misses, the shadow pages and pins
+ * held (both back to zero with no Guest left), NOTIFYs that went to an
+ * eventfd (H:049), and NMIs noted in the Switcher.  A stuck Guest's numbers, read twice, say
  * which of these the run loop is still doing.
 :*/
 atomic_t lguest_exits, lguest_syscall_exits, lguest_irqs_raised,
@@ -22,6 +23,7 @@ atomic_t lguest_exits, lguest_syscall_exits, lguest_irqs_raised,
 	lguest_pgdir_misses, lguest_notify_eventfds;
 atomic_t lguest_exits_by_trap[256], lguest_hcalls_by_nr[32];
 static struct dentry *lguest_debugfs;
+
 
 static int exits_by_trap_show(struct seq_file *m, void *unused)
 {
@@ -97,3 +99,15 @@ void lguest_stats_exit(void)
 {
 	debugfs_remove_recursive(lguest_debugfs);
 }
+
+/*H:026
+ * Counters say how often; the trace events say when, with what, and in
+ * what order, beside everything else the Host traces: lguest_exit for
+ * each trip out of the Guest (its trap, error code and where it was)
+ * and lguest_hcall for each hypercall, trapped or from the ring.  With
+ * tracefs mounted, "echo 1 > /sys/kernel/tracing/events/lguest/enable"
+ * and the trace file tells a Guest's story call by call, as perf and
+ * ftrace do for KVM.  The scenario host-guests reads hello's.
+:*/
+#define CREATE_TRACE_POINTS
+#include "trace.h"

@@ -34,6 +34,22 @@ guest_ok soft-int 'int .14 from ring 1 became a general protection fault'
 exits=$(cat /sys/kernel/debug/lguest/exits)
 check "the Host counts Guest exits in debugfs ($exits so far)" [ "$exits" -gt 0 ]
 
+# The trace events (H:026) tell hello's story call by call: LGUEST_INIT
+# (1) first, the NOTIFY (17) that prints, SHUTDOWN (2) last, each a trip
+# out through the hypercall trap (31).
+t=/sys/kernel/tracing
+mount -t tracefs none $t 2>/dev/null
+echo > $t/trace
+echo 1 > $t/events/lguest/enable
+run_guest traced "" 32 /guests/hello.elf
+echo 0 > $t/events/lguest/enable
+grep -o 'lguest_[a-z]*: .*' $t/trace > /tmp/trace.txt
+evidence traced.trace /tmp/trace.txt
+hcalls=$(sed -n 's/^lguest_hcall: nr \([0-9]*\) .*/\1/p' /tmp/trace.txt | tr '\n' ' ')
+check "trace: hello's hypercalls in order ($hcalls)" [ "$hcalls" = "1 17 2 " ]
+check_grep "trace: each came out through trap 31" /tmp/trace.txt \
+	'^lguest_exit: trap 31 '
+
 before=$(cat /sys/kernel/debug/lguest/syscall_exits)
 guest_ok syscall 'syscall: 101 system calls reached'
 after=$(cat /sys/kernel/debug/lguest/syscall_exits)
