@@ -74,7 +74,8 @@ static void do_hcall(struct lg_cpu *cpu, struct hcall_args *args)
 		load_guest_gdt(cpu, args->arg1, args->arg2);
 		break;
 	case LHCALL_NEW_PGTABLE:
-		guest_new_pagetable(cpu, args->arg1);
+		guest_new_pagetable(cpu, args->arg1,
+				    args->arg2 == LGUEST_PGTABLE_UNCHANGED);
 		break;
 	case LHCALL_FLUSH_TLB:
 		guest_flush_tlb(cpu, args->arg1);

@@ -196,7 +196,7 @@ extern atomic_t lguest_exits, lguest_syscall_exits, lguest_irqs_raised,
 	lguest_irqs_delivered, lguest_halts, lguest_breaks, lguest_kicked_entries,
 	lguest_pinned_pages, lguest_shadow_pages, lguest_host_traps_latched,
 	lguest_shadow_faults, lguest_shadow_around, lguest_pgdir_hits,
-	lguest_pgdir_misses, lguest_notify_eventfds;
+	lguest_pgdir_misses, lguest_pgdir_kept, lguest_notify_eventfds;
 extern atomic_t lguest_exits_by_trap[256], lguest_hcalls_by_nr[32];
 void lguest_stats_init(void);
 void lguest_stats_exit(void);
@@ -253,7 +253,8 @@ void make_tss_available(struct desc_struct *gdt);
 /* page_tables.c: */
 int init_guest_pagetable(struct lguest *lg, unsigned long gpgdir);
 void free_guest_pagetable(struct lguest *lg);
-void guest_new_pagetable(struct lg_cpu *cpu, unsigned long gpgdir);
+void guest_new_pagetable(struct lg_cpu *cpu, unsigned long gpgdir,
+			 bool unchanged);
 void guest_set_pte(struct lg_cpu *cpu, unsigned long gpgdir,
 		   unsigned long vaddr, pte_t gpte);
 void guest_set_pmd(struct lg_cpu *cpu, unsigned long gpgdir, u32 idx);

@@ -448,10 +448,14 @@ void guest_flush_tlb(struct lg_cpu *cpu, unsigned long all)
  * NEW_PGTABLE is a CR3 load (lguest_write_cr3(), G:090).  We keep shadows
  * of a few page directories (processes switch back and forth), and on a
  * miss we take over a slot other than the current one, throwing its
- * contents away.  What we keep is the kernel part: like a real CR3 load,
- * this one forgets the user mappings, which the Guest may have changed
- * while they were not loaded without telling anyone (a processor would not
- * have needed telling).
+ * contents away.  The kernel part of a kept shadow is always good.  The
+ * user part, like a real CR3 load, is forgotten: the Guest may have
+ * changed it while it was not loaded without telling anyone (a processor
+ * would not have needed telling).  Unless the Guest says nothing there
+ * changed (LGUEST_PGTABLE_UNCHANGED, which G:092 works out as Linux does
+ * for a processor's address-space IDs): then a process switched back to
+ * finds its pages where it left them, with no fault for each.  The
+ * Guest can only fool itself with that; pgdir_kept counts the times.
 :*/
 static bool check_gpgdir(struct lg_cpu *cpu, unsigned long gpgdir)
 {
@@ -461,7 +465,8 @@ static bool check_gpgdir(struct lg_cpu *cpu, unsigned long gpgdir)
 	return false;
 }
 
-void guest_new_pagetable(struct lg_cpu *cpu, unsigned long gpgdir)
+void guest_new_pagetable(struct lg_cpu *cpu, unsigned long gpgdir,
+			 bool unchanged)
 {
 	struct lguest *lg = cpu->lg;
 	int i;
@@ -469,23 +474,28 @@ void guest_new_pagetable(struct lg_cpu *cpu, unsigned long gpgdir)
 	if (!check_gpgdir(cpu, gpgdir))
 		return;
 	i = find_pgdir(lg, gpgdir);
-	atomic_inc(i < 0 ? &lguest_pgdir_misses : &lguest_pgdir_hits);
-	if (i < 0) {
-		i = (cpu->cpu_pgd + 1) % PGDIR_CACHE;
-		if (!lg->pgdirs[i].pgdir) {
-			lg->pgdirs[i].pgdir = alloc_shadow_page();
-			if (!lg->pgdirs[i].pgdir) {
-				kill_guest(cpu, "out of memory for a page directory");
-				return;
-			}
-		} else {
-			release_pgd_range(lg->pgdirs[i].pgdir, 0,
-					  switcher_pgd_index());
-		}
-		lg->pgdirs[i].gpgdir = gpgdir;
+	if (i >= 0) {
+		atomic_inc(&lguest_pgdir_hits);
+		cpu->cpu_pgd = i;
+		if (unchanged)
+			atomic_inc(&lguest_pgdir_kept);
+		else
+			flush_user_mappings(cpu);
+		return;
 	}
+	atomic_inc(&lguest_pgdir_misses);
+	i = (cpu->cpu_pgd + 1) % PGDIR_CACHE;
+	if (!lg->pgdirs[i].pgdir) {
+		lg->pgdirs[i].pgdir = alloc_shadow_page();
+		if (!lg->pgdirs[i].pgdir) {
+			kill_guest(cpu, "out of memory for a page directory");
+			return;
+		}
+	} else {
+		release_pgd_range(lg->pgdirs[i].pgdir, 0, switcher_pgd_index());
+	}
+	lg->pgdirs[i].gpgdir = gpgdir;
 	cpu->cpu_pgd = i;
-	flush_user_mappings(cpu);
 }
 
 /*H:480

@@ -11,7 +11,8 @@
  * Host, interrupts raised and delivered, sleeps in HALT, breaks, entries
  * abandoned because something was raised on the way in (H:045), shadow
  * faults fixed (and the neighbours shadowed with them, H:425) and the
- * shadow-directory cache's hits and misses, the shadow pages and pins
+ * shadow-directory cache's hits and misses (and hits whose user half was
+ * kept, H:470), the shadow pages and pins
  * held (both back to zero with no Guest left), NOTIFYs that went to an
  * eventfd (H:049), and NMIs noted in the Switcher.  A stuck Guest's numbers, read twice, say
  * which of these the run loop is still doing.
@@ -20,7 +21,7 @@ atomic_t lguest_exits, lguest_syscall_exits, lguest_irqs_raised,
 	lguest_irqs_delivered, lguest_halts, lguest_breaks, lguest_kicked_entries,
 	lguest_pinned_pages, lguest_shadow_pages, lguest_host_traps_latched,
 	lguest_shadow_faults, lguest_shadow_around, lguest_pgdir_hits,
-	lguest_pgdir_misses, lguest_notify_eventfds;
+	lguest_pgdir_misses, lguest_pgdir_kept, lguest_notify_eventfds;
 atomic_t lguest_exits_by_trap[256], lguest_hcalls_by_nr[32];
 static struct dentry *lguest_debugfs;
 
@@ -88,6 +89,7 @@ void lguest_stats_init(void)
 	add_counter("shadow_around", &lguest_shadow_around);
 	add_counter("pgdir_hits", &lguest_pgdir_hits);
 	add_counter("pgdir_misses", &lguest_pgdir_misses);
+	add_counter("pgdir_kept", &lguest_pgdir_kept);
 	add_counter("notify_eventfds", &lguest_notify_eventfds);
 	debugfs_create_file("exits_by_trap", 0444, lguest_debugfs, NULL,
 			    &exits_by_trap_fops);
@@ -100,14 +102,6 @@ void lguest_stats_exit(void)
 	debugfs_remove_recursive(lguest_debugfs);
 }
 
-/*H:026
- * Counters say how often; the trace events say when, with what, and in
- * what order, beside everything else the Host traces: lguest_exit for
- * each trip out of the Guest (its trap, error code and where it was)
- * and lguest_hcall for each hypercall, trapped or from the ring.  With
- * tracefs mounted, "echo 1 > /sys/kernel/tracing/events/lguest/enable"
- * and the trace file tells a Guest's story call by call, as perf and
- * ftrace do for KVM.  The scenario host-guests reads hello's.
-:*/
+/* The trace events of H:026, made here once. */
 #define CREATE_TRACE_POINTS
 #include "trace.h"

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * lguest's trace events, defined once here and created in stats.c
- * (H:026): one for every exit from the Guest and one for every
- * hypercall, as KVM has kvm_exit and kvm_hypercall.
- */
+/*H:026
+ * Counters say how often; the trace events say when, with what, and in
+ * what order, beside everything else the Host traces: lguest_exit for
+ * each trip out of the Guest (its trap, error code and where it was)
+ * and lguest_hcall for each hypercall, trapped or from the ring.  With
+ * tracefs mounted, "echo 1 > /sys/kernel/tracing/events/lguest/enable"
+ * and the trace file tells a Guest's story call by call, as perf and
+ * ftrace do for KVM.  The scenario host-guests reads hello's.  They are
+ * defined here, where the tracing headers read them, and made in stats.c.
+:*/
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM lguest
 

@@ -35,6 +35,7 @@
 #include <asm/stackprotector.h>
 #include <asm/reboot.h>
 #include <asm/i8259.h>
+#include <asm/tlbflush.h>
 #include <asm/irq_vectors.h>
 #include <asm/hw_irq.h>
 #include <asm/x86_init.h>
@@ -99,7 +100,9 @@ static void async_hcall(unsigned long call, unsigned long arg1,
  * TS flag all wait for the end of the switch, so a switch costs one trip
  * out instead of three or four.  Nothing in between needs them: the
  * kernel's half of every page table is the same, and neither the stack
- * nor TLS is used before we next leave the kernel.
+ * nor TLS is used before we next leave the kernel.  The start of a switch
+ * is also where we note how up to date the shadow of the page table we
+ * are leaving is (remember_loaded_pgtable(), G:092).
  */
 static DEFINE_PER_CPU(bool, lguest_lazy_mmu);
 static DEFINE_PER_CPU(bool, lguest_lazy_switch);
@@ -113,9 +116,12 @@ static void lazy_hcall(unsigned long call, unsigned long arg1,
 		hcall(call, arg1, arg2, arg3);
 }
 
+static void remember_loaded_pgtable(void);
+
 static void lguest_start_context_switch(struct task_struct *prev)
 {
 	this_cpu_write(lguest_lazy_switch, true);
+	remember_loaded_pgtable();
 }
 
 static void lguest_end_context_switch(struct task_struct *next)
@@ -439,18 +445,12 @@ static u64 lguest_read_pmc(int counter)
  * Page tables.  The processor never sees ours: the Host makes shadow
  * tables from them and keeps them the way a processor keeps its TLB.
  * So, like the TLB, the shadow needs to hear only about flushes and
- * about a new %cr3 (which drops our user mappings, as a real %cr3 load
- * does).  Writing an entry is a plain write, exactly as natively: Linux
+ * about a new %cr3 (lguest_write_cr3(), G:092, which drops our user
+ * mappings as a real %cr3 load does, unless they did not change).  Writing an entry is a plain write, exactly as natively: Linux
  * already flushes after changing an entry that was present, and an entry
  * that was not present is not in the shadow either.  Page directory
  * entries are the exception, rare enough to tell the Host each one.
 :*/
-static void lguest_write_cr3(unsigned long cr3)
-{
-	current_cr3 = cr3;
-	lazy_hcall(LHCALL_NEW_PGTABLE, cr3, 0, 0);
-}
-
 static void lguest_flush_tlb_user(void)
 {
 	lazy_hcall(LHCALL_FLUSH_TLB, 0, 0, 0);
@@ -473,6 +473,77 @@ static void lguest_set_pmd(pmd_t *pmdp, pmd_t pmdval)
 	native_set_pmd(pmdp, pmdval);
 	lazy_hcall(LHCALL_SET_PMD, pa & PAGE_MASK,
 		   (pa & ~PAGE_MASK) / sizeof(pmd_t), 0);
+}
+
+/*G:092
+ * A page table that comes back unchanged.  Each switch between
+ * processes is a new %cr3, and the Host drops the user half of its
+ * shadow for it (H:470): a process switched back to faulted its stack,
+ * its code and its data in again, page by page, every time.  A processor
+ * with address-space IDs (PCID) has the same question to answer, and
+ * Linux answers it: each mm counts its TLB flushes in context.tlb_gen,
+ * and cpu_tlbstate.ctxs[] says how far this processor's TLB has caught
+ * up.  A 32-bit kernel never uses PCIDs, but keeps the counts all the
+ * same, so we borrow them.  When a switch begins we note, for the page
+ * table we are leaving, which mm it was (its ctx_id, never reused) and
+ * how far its shadow had caught up; when a page table is loaded, Linux
+ * has just set ctxs[0] to the new mm's count, and an entry matching both
+ * means no flush was asked for in between: we tell the Host
+ * LGUEST_PGTABLE_UNCHANGED.  A page directory freed and reused by
+ * another mm has another ctx_id; one we forgot only costs the faults.
+ *
+ * A flush for an mm that is not loaded changes only its count (Linux
+ * flushes lazily, on the next load), which is why the count, and not
+ * the flushes we hear about, is what we compare.
+:*/
+#define KEPT_PGTABLES	8
+
+static struct kept_pgtable {
+	unsigned long pgdir;
+	u64 ctx_id, tlb_gen;
+} kept_pgtables[KEPT_PGTABLES];
+static unsigned int next_kept;
+
+static struct kept_pgtable *find_kept(unsigned long cr3)
+{
+	unsigned int i;
+
+	for (i = 0; i < KEPT_PGTABLES; i++)
+		if (kept_pgtables[i].pgdir == cr3)
+			return &kept_pgtables[i];
+	return NULL;
+}
+
+static void remember_loaded_pgtable(void)
+{
+	struct mm_struct *mm = this_cpu_read(cpu_tlbstate.loaded_mm);
+	struct kept_pgtable *k;
+
+	if (mm == &init_mm || __pa(mm->pgd) != current_cr3)
+		return;
+	k = find_kept(current_cr3);
+	if (!k) {
+		k = &kept_pgtables[next_kept];
+		next_kept = (next_kept + 1) % KEPT_PGTABLES;
+	}
+	k->pgdir = current_cr3;
+	k->ctx_id = this_cpu_read(cpu_tlbstate.ctxs[0].ctx_id);
+	k->tlb_gen = this_cpu_read(cpu_tlbstate.ctxs[0].tlb_gen);
+}
+
+static bool pgtable_unchanged(unsigned long cr3)
+{
+	const struct kept_pgtable *k = find_kept(cr3);
+
+	return k && k->ctx_id == this_cpu_read(cpu_tlbstate.ctxs[0].ctx_id) &&
+	       k->tlb_gen == this_cpu_read(cpu_tlbstate.ctxs[0].tlb_gen);
+}
+
+static void lguest_write_cr3(unsigned long cr3)
+{
+	current_cr3 = cr3;
+	lazy_hcall(LHCALL_NEW_PGTABLE, cr3,
+		   pgtable_unchanged(cr3) ? LGUEST_PGTABLE_UNCHANGED : 0, 0);
 }
 
 /*G:100

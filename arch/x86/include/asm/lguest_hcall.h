@@ -48,6 +48,13 @@
 #define LHCALL_NOTIFY		17
 
 /*
+ * The second argument of LHCALL_NEW_PGTABLE: nothing in the user half of
+ * this page directory changed since it was last loaded (G:092), so any
+ * shadow of it may be kept.  0, as from an older Guest, drops it.
+ */
+#define LGUEST_PGTABLE_UNCHANGED	1
+
+/*
  * The second argument of LHCALL_SHUTDOWN.  Any other value (a panic
  * passes 0) means the Guest crashed: the reason is its last words, and
  * the Launcher exits with an error.
