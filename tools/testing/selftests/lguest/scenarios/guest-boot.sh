@@ -76,6 +76,18 @@ check "clock-spin: its five sleeps of a second took under 9 s ($spin_ms ms)" \
 check "clock-spin: meanwhile the Host delivered over 100 interrupts a second ($spin_hz)" \
 	[ "$spin_hz" -gt 100 ]
 
+# A process's shadow may outlive a switch (G:092, H:470), but never a
+# change to its page table made while it was switched out: stale-shadow
+# has another process rewrite its page through /proc/PID/mem, 200 times.
+kept0=$(cat /sys/kernel/debug/lguest/pgdir_kept)
+run_guest stale 'stale-shadow 200; poweroff -f' \
+	64 /vmlinux --initrd=/guest-initrd.cpio rdinit=/init
+kept=$(($(cat /sys/kernel/debug/lguest/pgdir_kept) - kept0))
+check_grep "stale-shadow: each process saw the page changed behind its back" \
+	"$guest_out" '^STALE-SHADOW: 200 rounds'
+check "stale-shadow: while other switches kept their shadows ($kept)" \
+	[ "$kept" -gt 100 ]
+
 run_guest bz 'echo BZ:$(uname -r); poweroff -f' \
 	64 /bzImage --initrd=/guest-initrd.cpio rdinit=/init
 check "bzImage: the Guest boots and powers off ($guest_rc)" [ "$guest_rc" = 0 ]
