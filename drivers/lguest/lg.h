@@ -139,11 +139,19 @@ struct lg_cpu {
 	struct lg_cpu_arch arch;
 };
 
+/* A page table the kernel slots of every shadow share (H:415). */
+struct kernel_shadow {
+	pte_t *ptes;
+	/* The Guest page table (Guest physical) it shadows. */
+	unsigned long gptes;
+};
+
 /*H:011
  * And the Guest itself, a struct lguest: where its memory is and how far
  * it reaches, what it told us at LGUEST_INIT, the shadows of its page
- * directories, its one CPU, the eventfds its kicks may go to (H:049),
- * and why it died, if it did.
+ * directories and the tables their kernel halves share (H:415), its one
+ * CPU, the eventfds its kicks may go to (H:049), and why it died, if it
+ * did.
 :*/
 struct lg_eventfd {
 	unsigned long addr;
@@ -162,6 +170,8 @@ struct lguest {
 	unsigned int syscall_vec;
 
 	struct pgdir pgdirs[PGDIR_CACHE];
+	/* One per page directory slot, allocated with the first shadow. */
+	struct kernel_shadow *kernel_ptes;
 
 	struct lg_cpu cpu;
 

@@ -26,7 +26,8 @@
  * for the last step, which also pins the page for as long as the shadow
  * holds it.  That is the only table the processor ever sees.
  *
- * The way through: what a shadow entry holds (H:405 to H:420), the fault
+ * The way through: what a shadow entry holds (H:405 to H:420, with the
+ * kernel's tables that every shadow shares in H:415), the fault
  * that fills one in (H:430), the Host's own walk of the Guest's tables
  * (H:440), the hypercalls that empty them (H:450 to H:470), and the
  * Switcher's place in every shadow (H:480).  First, a few helpers: the
@@ -49,6 +50,12 @@ static unsigned long current_gpgdir(struct lg_cpu *cpu)
 static unsigned int switcher_pgd_index(void)
 {
 	return pgd_index(switcher_addr);
+}
+
+/* The Guest's kernel half, from the kernel_address of LGUEST_INIT up. */
+static bool is_kernel_address(const struct lguest *lg, unsigned long vaddr)
+{
+	return lg->kernel_address && vaddr >= lg->kernel_address;
 }
 
 /*
@@ -94,27 +101,97 @@ static void release_pte(pte_t *spte)
 	*spte = __pte(0);
 }
 
-static void release_pgd(pgd_t *spgd)
+static void free_ptes(pte_t *ptes)
 {
-	pte_t *ptes;
 	unsigned int i;
 
-	if (!(pgd_val(*spgd) & _PAGE_PRESENT))
-		return;
-	ptes = spte_page(*spgd);
 	for (i = 0; i < PTRS_PER_PTE; i++)
 		release_pte(&ptes[i]);
 	free_shadow_page(ptes);
+}
+
+/*
+ * A page directory slot of the kernel's may point at a page table every
+ * shadow shares (H:415): letting go of the slot does not free that.
+ */
+static bool shares_kernel_ptes(const struct lguest *lg, unsigned int idx,
+			       pgd_t spgd)
+{
+	return lg->kernel_ptes[idx].ptes == spte_page(spgd);
+}
+
+static void release_pgd(struct lguest *lg, pgd_t *spgdir, unsigned int idx)
+{
+	pgd_t *spgd = &spgdir[idx];
+
+	if (!(pgd_val(*spgd) & _PAGE_PRESENT))
+		return;
+	if (!shares_kernel_ptes(lg, idx, *spgd))
+		free_ptes(spte_page(*spgd));
 	*spgd = __pgd(0);
 }
 
-static void release_pgd_range(pgd_t *spgd, unsigned int start,
-			      unsigned int end)
+static void release_pgd_range(struct lguest *lg, pgd_t *spgdir,
+			      unsigned int start, unsigned int end)
 {
 	unsigned int i;
 
 	for (i = start; i < end; i++)
-		release_pgd(&spgd[i]);
+		release_pgd(lg, spgdir, i);
+}
+
+/*H:415
+ * The kernel's half of every Guest page directory is the same (Linux
+ * copies it into each new one), so its shadow is the same too.  Once
+ * shadows of it were made for each page directory alone, and each new
+ * process (a fork, an exec) faulted in, one by one, every kernel page
+ * it touched: most of its faults.  Now each kernel slot has one shadow
+ * page table, in lg->kernel_ptes, which every shadow directory points
+ * at, along with the Guest page table it shadows: a directory whose
+ * Guest entry names another one is not the same after all, and the
+ * shared one goes.  A shared table is freed only once no shadow
+ * directory points at it, and that is all this does.
+:*/
+static void release_kernel_ptes(struct lguest *lg, unsigned int idx)
+{
+	pte_t *ptes = lg->kernel_ptes[idx].ptes;
+	unsigned int i;
+
+	if (!ptes)
+		return;
+	for (i = 0; i < PGDIR_CACHE; i++) {
+		pgd_t *spgd = lg->pgdirs[i].pgdir ? &lg->pgdirs[i].pgdir[idx]
+						  : NULL;
+
+		if (spgd && (pgd_val(*spgd) & _PAGE_PRESENT) &&
+		    spte_page(*spgd) == ptes)
+			*spgd = __pgd(0);
+	}
+	lg->kernel_ptes[idx].ptes = NULL;
+	free_ptes(ptes);
+}
+
+static void release_all_kernel_ptes(struct lguest *lg)
+{
+	unsigned int idx;
+
+	for (idx = 0; idx < PTRS_PER_PGD; idx++)
+		release_kernel_ptes(lg, idx);
+}
+
+/* The shared table for slot idx, if it shadows the Guest's one, or a new one. */
+static pte_t *kernel_ptes(struct lguest *lg, unsigned int idx,
+			  unsigned long gpgd)
+{
+	struct kernel_shadow *k = &lg->kernel_ptes[idx];
+
+	if (k->ptes && k->gptes != (gpgd & PAGE_MASK))
+		release_kernel_ptes(lg, idx);
+	if (!k->ptes) {
+		k->ptes = alloc_shadow_page();
+		k->gptes = gpgd & PAGE_MASK;
+	}
+	return k->ptes;
 }
 
 /*H:410
@@ -192,10 +269,12 @@ static bool access_allowed(unsigned long gentry, int errcode)
 static pte_t *shadow_pte(struct lg_cpu *cpu, unsigned long gpgd,
 			 unsigned long vaddr)
 {
-	pgd_t *spgd = current_spgd(cpu) + pgd_index(vaddr);
+	unsigned int idx = pgd_index(vaddr);
+	pgd_t *spgd = current_spgd(cpu) + idx;
 
 	if (!(pgd_val(*spgd) & _PAGE_PRESENT)) {
-		void *page = alloc_shadow_page();
+		void *page = is_kernel_address(cpu->lg, vaddr) ?
+			kernel_ptes(cpu->lg, idx, gpgd) : alloc_shadow_page();
 
 		if (!page) {
 			kill_guest(cpu, "out of memory for shadow page tables");
@@ -345,11 +424,6 @@ unsigned long guest_pa(struct lg_cpu *cpu, unsigned long vaddr)
  * Try it: bad-switcher asks for a mapping in the Switcher's space, and
  * is told it "would cover the Switcher".
 :*/
-static bool is_kernel_address(const struct lguest *lg, unsigned long vaddr)
-{
-	return lg->kernel_address && vaddr >= lg->kernel_address;
-}
-
 static int find_pgdir(const struct lguest *lg, unsigned long gpgdir)
 {
 	int i;
@@ -380,6 +454,10 @@ void guest_set_pte(struct lg_cpu *cpu, unsigned long gpgdir,
 		return;
 	}
 	if (is_kernel_address(lg, vaddr)) {
+		pte_t *shared = lg->kernel_ptes[pgd_index(vaddr)].ptes;
+
+		if (shared)
+			release_pte(shared + pte_index(vaddr));
 		for (i = 0; i < PGDIR_CACHE; i++)
 			if (lg->pgdirs[i].pgdir)
 				drop_spte(lg->pgdirs[i].pgdir, vaddr);
@@ -401,14 +479,15 @@ void guest_set_pmd(struct lg_cpu *cpu, unsigned long gpgdir, u32 idx)
 		return;
 	}
 	if (is_kernel_address(lg, (unsigned long)idx << PGDIR_SHIFT)) {
+		release_kernel_ptes(lg, idx);
 		for (i = 0; i < PGDIR_CACHE; i++)
 			if (lg->pgdirs[i].pgdir)
-				release_pgd(&lg->pgdirs[i].pgdir[idx]);
+				release_pgd(lg, lg->pgdirs[i].pgdir, idx);
 		return;
 	}
 	i = find_pgdir(lg, gpgdir);
 	if (i >= 0)
-		release_pgd(&lg->pgdirs[i].pgdir[idx]);
+		release_pgd(lg, lg->pgdirs[i].pgdir, idx);
 }
 
 /*H:460
@@ -426,7 +505,7 @@ static void flush_user_mappings(struct lg_cpu *cpu)
 	unsigned int end = lg->kernel_address ? pgd_index(lg->kernel_address)
 					      : switcher_pgd_index();
 
-	release_pgd_range(current_spgd(cpu), 0, end);
+	release_pgd_range(lg, current_spgd(cpu), 0, end);
 }
 
 void guest_flush_tlb(struct lg_cpu *cpu, unsigned long all)
@@ -438,9 +517,10 @@ void guest_flush_tlb(struct lg_cpu *cpu, unsigned long all)
 		flush_user_mappings(cpu);
 		return;
 	}
+	release_all_kernel_ptes(lg);
 	for (i = 0; i < PGDIR_CACHE; i++)
 		if (lg->pgdirs[i].pgdir)
-			release_pgd_range(lg->pgdirs[i].pgdir, 0,
+			release_pgd_range(lg, lg->pgdirs[i].pgdir, 0,
 					  switcher_pgd_index());
 }
 
@@ -463,6 +543,33 @@ static bool check_gpgdir(struct lg_cpu *cpu, unsigned long gpgdir)
 		return true;
 	kill_guest(cpu, "bad page directory %#lx", gpgdir);
 	return false;
+}
+
+/*
+ * A new shadow directory starts with the kernel's shared tables (H:415)
+ * wherever the Guest's directory names the tables they shadow.
+ */
+static void point_at_kernel_ptes(struct lg_cpu *cpu, pgd_t *spgdir,
+				 unsigned long gpgdir)
+{
+	struct lguest *lg = cpu->lg;
+	unsigned int idx;
+	u32 gpgd;
+
+	if (!lg->kernel_address)
+		return;
+	for (idx = pgd_index(lg->kernel_address);
+	     idx < switcher_pgd_index() && !lg->dead; idx++) {
+		if (!lg->kernel_ptes[idx].ptes)
+			continue;
+		gpgd = lgread(cpu, gpgdir + idx * sizeof(u32), u32);
+		if ((gpgd & _PAGE_PRESENT) && !(gpgd & _PAGE_PSE) &&
+		    (gpgd & PAGE_MASK) == lg->kernel_ptes[idx].gptes)
+			spgdir[idx] = __pgd(__pa(lg->kernel_ptes[idx].ptes) |
+					    (gpgd & (_PAGE_PRESENT | _PAGE_RW |
+						     _PAGE_USER |
+						     _PAGE_ACCESSED)));
+	}
 }
 
 void guest_new_pagetable(struct lg_cpu *cpu, unsigned long gpgdir,
@@ -492,10 +599,12 @@ void guest_new_pagetable(struct lg_cpu *cpu, unsigned long gpgdir,
 			return;
 		}
 	} else {
-		release_pgd_range(lg->pgdirs[i].pgdir, 0, switcher_pgd_index());
+		release_pgd_range(lg, lg->pgdirs[i].pgdir, 0,
+				  switcher_pgd_index());
 	}
 	lg->pgdirs[i].gpgdir = gpgdir;
 	cpu->cpu_pgd = i;
+	point_at_kernel_ptes(cpu, lg->pgdirs[i].pgdir, gpgdir);
 }
 
 /*H:480
@@ -545,9 +654,13 @@ int init_guest_pagetable(struct lguest *lg, unsigned long gpgdir)
 {
 	lg->pgdirs[0].pgdir = alloc_shadow_page();
 	lg->cpu.switcher_ptes = (pte_t *)get_zeroed_page(GFP_KERNEL);
-	if (!lg->pgdirs[0].pgdir || !lg->cpu.switcher_ptes) {
+	lg->kernel_ptes = kcalloc(PTRS_PER_PGD, sizeof(*lg->kernel_ptes),
+				  GFP_KERNEL);
+	if (!lg->pgdirs[0].pgdir || !lg->cpu.switcher_ptes ||
+	    !lg->kernel_ptes) {
 		free_shadow_page(lg->pgdirs[0].pgdir);
 		free_page((unsigned long)lg->cpu.switcher_ptes);
+		kfree(lg->kernel_ptes);
 		return -ENOMEM;
 	}
 	lg->pgdirs[0].gpgdir = gpgdir;
@@ -558,13 +671,16 @@ void free_guest_pagetable(struct lguest *lg)
 {
 	int i;
 
+	release_all_kernel_ptes(lg);
 	for (i = 0; i < PGDIR_CACHE; i++) {
 		if (!lg->pgdirs[i].pgdir)
 			continue;
-		release_pgd_range(lg->pgdirs[i].pgdir, 0, switcher_pgd_index());
+		release_pgd_range(lg, lg->pgdirs[i].pgdir, 0,
+				  switcher_pgd_index());
 		free_shadow_page(lg->pgdirs[i].pgdir);
 	}
 	free_page((unsigned long)lg->cpu.switcher_ptes);
+	kfree(lg->kernel_ptes);
 }
 
 /*M:010
