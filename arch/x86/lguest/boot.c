@@ -69,12 +69,20 @@ struct lguest_data lguest_data = {
  * ring is full we make this one a real hypercall, which empties it.  The
  * ring is ours to fill with interrupts off, and the Host reads each
  * slot's arguments only after its status says it is ready, hence the
- * barrier.
+ * barrier.  The Host empties the ring in order, so the ring is empty
+ * when the slot we filled last is free again.
 :*/
+static unsigned int next_call;
+
+static bool async_hcalls_waiting(void)
+{
+	return lguest_data.hcall_status[(next_call + LHCALL_RING_SIZE - 1) %
+					LHCALL_RING_SIZE] != 0xFF;
+}
+
 static void async_hcall(unsigned long call, unsigned long arg1,
 			unsigned long arg2, unsigned long arg3)
 {
-	static unsigned int next_call;
 	unsigned long flags;
 
 	local_irq_save(flags);
@@ -95,7 +103,9 @@ static void async_hcall(unsigned long call, unsigned long arg1,
 
 /*
  * In lazy MMU mode (a batch of page table changes) the calls about page
- * tables can wait in the ring; leaving the mode flushes it.  A context
+ * tables can wait in the ring; leaving the mode flushes it, if anything
+ * waits: fork and exit leave it once for every page table they copy or
+ * free, mostly with nothing queued.  A context
  * switch is such a batch too: the new page table, kernel stack, TLS and
  * TS flag all wait for the end of the switch, so a switch costs one trip
  * out instead of three or four.  Nothing in between needs them: the
@@ -124,10 +134,16 @@ static void lguest_start_context_switch(struct task_struct *prev)
 	remember_loaded_pgtable();
 }
 
+static void flush_async_hcalls(void)
+{
+	if (async_hcalls_waiting())
+		hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0);
+}
+
 static void lguest_end_context_switch(struct task_struct *next)
 {
 	this_cpu_write(lguest_lazy_switch, false);
-	hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0);
+	flush_async_hcalls();
 }
 
 static void lguest_enter_lazy_mmu(void)
@@ -138,13 +154,13 @@ static void lguest_enter_lazy_mmu(void)
 static void lguest_leave_lazy_mmu(void)
 {
 	this_cpu_write(lguest_lazy_mmu, false);
-	hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0);
+	flush_async_hcalls();
 }
 
 static void lguest_flush_lazy_mmu(void)
 {
 	if (this_cpu_read(lguest_lazy_mmu))
-		hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0);
+		flush_async_hcalls();
 }
 
 /*G:040
