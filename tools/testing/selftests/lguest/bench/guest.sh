@@ -9,7 +9,8 @@ host=169.254.1.1:5000
 ip addr add 169.254.1.2/16 dev eth0
 ip link set eth0 up
 /bench/lgbench "$@" -s guest -m int80 libc pipe fork exec fault cow \
-	walk-linear walk-random mremap dio-read:/dev/vda dio-write:/dev/vda \
+	walk-linear walk-random mremap file-mmap unix \
+	dio-read:/dev/vda dio-write:/dev/vda \
 	tcp-out:$host tcp-in:$host tcp-rr:$host ||
 	echo "LGBENCH error guest: lgbench failed in the Guest"
 poweroff -f

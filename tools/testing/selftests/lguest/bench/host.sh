@@ -35,7 +35,8 @@ dd if=/dev/zero of=/tmp/disk.img bs=1M count=32 2>/dev/null
 cat /guest-initrd.cpio /bench/guest.cpio > /tmp/bench-initrd.cpio
 
 info "native: system calls, processes, memory and page tables"
-bench native int80 libc pipe fork exec fault cow walk-linear walk-random mremap
+bench native int80 libc pipe fork exec fault cow walk-linear walk-random mremap \
+	file-mmap unix
 info "native: O_DIRECT on /tmp/disk.img, the Guest's disk"
 bench native dio-read:/tmp/disk.img dio-write:/tmp/disk.img
 

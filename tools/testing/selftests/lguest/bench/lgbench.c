@@ -516,6 +516,77 @@ static void teardown_mremap(void)
 }
 
 /*
+ * A file page mapped, touched and unmapped again: the file is a memfd,
+ * so its page stays in memory and no disk is timed.
+ */
+static int mmap_fd;
+
+static void setup_file_mmap(const char *arg)
+{
+	mmap_fd = memfd_create("lgbench", 0);
+	if (mmap_fd < 0 || ftruncate(mmap_fd, PAGE))
+		err(1, "cannot make a file to map");
+}
+
+static long long run_file_mmap(long n)
+{
+	long long t0 = now_ns();
+	long i;
+
+	for (i = 0; i < n; i++) {
+		char *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+			       mmap_fd, 0);
+
+		if (p == MAP_FAILED)
+			err(1, "mmap of the file");
+		p[0]++;
+		munmap(p, PAGE);
+	}
+	return now_ns() - t0;
+}
+
+static void teardown_file_mmap(void)
+{
+	close(mmap_fd);
+}
+
+/*
+ * A unix stream socket between two processes: we write n MiB in 64 KiB
+ * pieces, a child reads them all and says so with one byte back.
+ */
+#define UNIX_PIECE	65536
+
+static long long run_unix(long n)
+{
+	static char piece[UNIX_PIECE];
+	long long t0 = now_ns(), left = (long long)n * MIB;
+	int sv[2];
+	ssize_t r;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		err(1, "socketpair");
+	pid = fork_or_die();
+	if (!pid) {
+		close(sv[0]);
+		while (left > 0 && (r = read(sv[1], piece, UNIX_PIECE)) > 0)
+			left -= r;
+		_exit(write(sv[1], "", 1) != 1 || left);
+	}
+	close(sv[1]);
+	for (; left > 0; left -= r) {
+		r = write(sv[0], piece, left < UNIX_PIECE ? left : UNIX_PIECE);
+		if (r <= 0)
+			err(1, "unix socket write");
+	}
+	if (read(sv[0], piece, 1) != 1)
+		errx(1, "the unix socket's reader did not answer");
+	close(sv[0]);
+	reap(pid, "the unix socket's reader");
+	return now_ns() - t0;
+}
+
+/*
  * The null hypercall.  A program in a Guest cannot make one (int $0x1F
  * from ring 3 is a protection fault), so a tiny Guest of its own does:
  * hcall.elf makes as many LHCALL_FLUSH_ASYNC calls, with nothing in the
@@ -889,6 +960,9 @@ static const struct bench benches[] = {
 	{ "walk-random", LATENCY, 1, run_walk, setup_walk_random,
 	  teardown_walk },
 	{ "mremap", LATENCY, 1, run_mremap, setup_mremap, teardown_mremap },
+	{ "file-mmap", LATENCY, 1, run_file_mmap, setup_file_mmap,
+	  teardown_file_mmap },
+	{ "unix", THROUGHPUT, 1, run_unix },
 	{ "hypercall", LATENCY, 1000, run_hypercall, setup_hypercall, NULL,
 	  "the hypercall Guest's ELF file" },
 	{ "dio-read", THROUGHPUT, 1, run_dio_read, setup_dio, teardown_dio,

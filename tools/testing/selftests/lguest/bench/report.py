@@ -42,6 +42,8 @@ BENCHES = [
      "lower", BOTH),
     ("mremap", "page-table update: mremap a page to and fro, touch it",
      "lower", BOTH),
+    ("file-mmap", "mmap a file page, touch it, munmap", "lower", BOTH),
+    ("unix", "unix stream socket between two processes", "higher", BOTH),
     ("hypercall", "null hypercall round trip (a tiny Guest)", "lower",
      (GUEST,)),
     ("dio-read", "O_DIRECT sequential read, 1 MiB requests", "higher", BOTH),
