@@ -40,7 +40,9 @@ check "syscalls: none of them came through the Host ($sys did)" [ "$sys" -lt 100
 # time, and the Guest must get its ticks: its HZ is 250.  (The sleeps
 # took 8 to 20 s, and the Host delivered under ten interrupts a second,
 # while our own timer tick kept landing in the Guest's no-interrupt
-# window and nothing asked again, H:240.)
+# window and nothing asked again, H:240.  Now about 5.3 s and 240 a
+# second here; the time has room for a slower machine, the rate is what
+# tells the two apart.)
 spin_end() {
 	grep -q '^AWAKE' "$guest_out" || return
 	spin_t1=$(cut -d' ' -f1 /proc/uptime)
@@ -69,9 +71,9 @@ spin_hz=$(awk -v d="$((spin_d1 - spin_d0))" -v ms="$spin_ms" 'BEGIN { print (ms 
 echo "  five sleeps of a second beside a loop of system calls: $spin_ms ms, $spin_hz interrupts/s"
 check_grep "clock-spin: the Guest's shell woke beside the loop" "$guest_out" '^AWAKE'
 spin_in_time() {
-	[ -n "$spin_t1" ] && [ "$spin_ms" -lt 9000 ]
+	[ -n "$spin_t1" ] && [ "$spin_ms" -lt 15000 ]
 }
-check "clock-spin: its five sleeps of a second took under 9 s ($spin_ms ms)" \
+check "clock-spin: its five sleeps of a second took under 15 s ($spin_ms ms)" \
 	spin_in_time
 check "clock-spin: meanwhile the Host delivered over 100 interrupts a second ($spin_hz)" \
 	[ "$spin_hz" -gt 100 ]
