@@ -528,11 +528,12 @@ static void setup_boot_params(const char *cmdline, unsigned long initrd_len)
  * page (in the layout of D:010, which the Guest's bus reads back), some
  * virtqueues, and a struct device here that remembers how to serve them.
  *
- * Three kinds of thread touch these: the main thread (the run loop, which
+ * Four kinds of thread touch these: the main thread (the run loop, which
  * also serves every NOTIFY and every input the Waker reports), a block
- * device's I/O thread, and the Waker, which is a process of its own and
- * shares nothing but /dev/lguest and a pipe.  Each field below says who
- * owns it; nothing is shared without a lock.
+ * device's I/O thread, a network card's transmit thread, and the Waker,
+ * which is a process of its own and shares nothing but /dev/lguest and a
+ * pipe.  Each field below says who owns it; nothing is shared without a
+ * lock.
 :*/
 struct device;
 
@@ -546,8 +547,8 @@ struct virtqueue {
 	/*
 	 * The next available entry we have not yet taken, and buffers taken
 	 * but not yet handed back.  Owned by whoever serves the queue: the
-	 * main thread, or a block device's I/O thread, which holds the
-	 * device's ring_lock while it does.
+	 * main thread, or a device's own thread (a disk's, a network card's
+	 * transmit queue), which holds the device's ring_lock while it does.
 	 */
 	u16 last_avail_idx;
 	unsigned int inflight;
@@ -1199,6 +1200,44 @@ static void net_refill(struct virtqueue *vq)
 	watch_fd(vq->dev->fd, true);
 }
 
+/*L:352
+ * Transmitting has a thread of its own, as a disk has (L:363): the Host
+ * signals its eventfd for a kick (H:049), so sending a packet never
+ * brings the run loop back to us.  It walks the transmit ring holding
+ * the device's ring_lock, so a reset never lands in the middle; the main
+ * thread keeps the receive ring, which the Waker's input feeds.  The
+ * eventfd is made with the card; the thread starts when its driver is
+ * ready (net_ready(), below), and only once.
+:*/
+struct vnet_info {
+	int kick;
+	pthread_t tx_thread;
+};
+
+static void *net_tx_thread(void *arg)
+{
+	struct virtqueue *vq = arg;
+	struct vnet_info *vnet = vq->dev->priv;
+	u64 kicks;
+
+	while (read(vnet->kick, &kicks, sizeof(kicks)) == sizeof(kicks)) {
+		pthread_mutex_lock(&vq->dev->ring_lock);
+		handle_net_output(vq);
+		pthread_mutex_unlock(&vq->dev->ring_lock);
+	}
+	return NULL;
+}
+
+/* A kick that reached handle_notify() (L:420) anyway goes the same way. */
+static void net_tx_kick(struct virtqueue *vq)
+{
+	struct vnet_info *vnet = vq->dev->priv;
+	u64 one = 1;
+
+	if (write(vnet->kick, &one, sizeof(one)) != sizeof(one))
+		err(1, "%s: waking the transmit thread", vq->dev->name);
+}
+
 /*
  * Offloads.  The virtio_net header can say "checksum this from here"
  * and "this is one 64 KiB TCP segment, cut it up", and the tap
@@ -1218,6 +1257,7 @@ static const unsigned int net_offers[] = {
 
 static void net_ready(struct device *dev)
 {
+	struct vnet_info *vnet = dev->priv;
 	unsigned int tun = 0;
 
 	if (guest_accepted(dev, VIRTIO_NET_F_GUEST_CSUM)) {
@@ -1232,6 +1272,9 @@ static void net_ready(struct device *dev)
 	}
 	if (ioctl(dev->fd, TUNSETOFFLOAD, tun) != 0)
 		err(1, "%s: cannot set the tap's offloads", dev->name);
+	if (!vnet->tx_thread && pthread_create(&vnet->tx_thread, NULL,
+					       net_tx_thread, dev->vq->next))
+		errx(1, "%s: cannot start the transmit thread", dev->name);
 }
 
 static int open_tap(char *ifname)
@@ -1381,17 +1424,26 @@ static void add_to_bridge(int sock, const char *ifname, const char *bridge)
 
 static void setup_tun_net(const struct tunnet *t, unsigned int card)
 {
+	struct vnet_info *vnet;
 	struct device *dev;
 	char ifname[IFNAMSIZ], name[32];
 	unsigned int i;
 	int sock;
 
 	snprintf(name, sizeof(name), "net%u", card);
+	vnet = calloc(1, sizeof(*vnet));
+	if (!vnet)
+		err(1, "%s", name);
+	vnet->kick = eventfd(0, 0);
+	if (vnet->kick < 0)
+		err(1, "%s: eventfd", name);
 	dev = new_device(name, VIRTIO_ID_NET);
+	dev->priv = vnet;
 	dev->fd = open_tap(ifname);
 	dev->handle_input = handle_net_input;
 	add_virtqueue(dev, net_refill);
-	add_virtqueue(dev, handle_net_output);
+	add_virtqueue(dev, net_tx_kick);
+	dev->vq->next->eventfd = vnet->kick;
 
 	sock = socket(AF_INET, SOCK_DGRAM, IPPROTO_IP);
 	if (sock < 0)
@@ -1779,7 +1831,8 @@ static void enter_jail(void)
  * select(), mmap2(), sigreturn() beside rt_sigreturn(), and so on.
  *
  * A few calls are allowed only with some arguments: clone() only to make
- * a thread (the block device's, which starts when its driver is ready),
+ * a thread (a disk's or a network card's, which start when their drivers
+ * are ready),
  * memory only without PROT_EXEC, and ioctl() only to read and set the
  * terminal (put back on the way out) and a tap's offloads (set when its
  * driver is ready).  clone3() keeps its flags in memory
