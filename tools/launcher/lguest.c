@@ -529,10 +529,10 @@ static void setup_boot_params(const char *cmdline, unsigned long initrd_len)
  * virtqueues, and a struct device here that remembers how to serve them.
  *
  * Four kinds of thread touch these: the main thread (the run loop, which
- * also serves every NOTIFY and every input the Waker reports), a block
- * device's I/O thread, a network card's transmit thread, and the Waker,
- * which is a process of its own and shares nothing but /dev/lguest and a
- * pipe.  Each field below says who owns it; nothing is shared without a
+ * also serves every NOTIFY and every input the Waker reports), a queue's
+ * own thread (a disk's, a network card's transmit queue: L:337), and the
+ * Waker, which is a process of its own and shares nothing but
+ * /dev/lguest and a pipe.  Each field below says who owns it; nothing is shared without a
  * lock.
 :*/
 struct device;
@@ -552,10 +552,14 @@ struct virtqueue {
 	 */
 	u16 last_avail_idx;
 	unsigned int inflight;
-	/* Called when the Guest kicks this queue. */
+	/* Serves the queue when the Guest kicks it. */
 	void (*handle_output)(struct virtqueue *vq);
-	/* Or -1: the eventfd the Host signals for a kick instead (L:363). */
+	/*
+	 * Or -1: the eventfd a kick signals instead, and the queue's own
+	 * thread that then serves it (L:337).
+	 */
 	int eventfd;
+	pthread_t thread;
 };
 
 struct device {
@@ -905,6 +909,52 @@ static void iov_consume(struct iovec *iov, unsigned int num, void *dst,
 }
 /*:*/
 
+/*L:337
+ * A queue whose work is slow (a disk's) or plentiful (a network card's
+ * transmissions) gets a thread of its own, so the run loop never waits
+ * for it.  A kick signals the queue's eventfd: in the Host, which we ask
+ * to with LHREQ_EVENTFD (L:510), so the run loop does not even come back
+ * to us; or here, should one reach handle_notify() (L:420).  The thread
+ * sleeps in a read of the eventfd and then serves the queue holding the
+ * device's ring_lock, so a reset never lands in the middle.  It starts
+ * when the driver says it is ready, and only once; kicks before that
+ * just add up in the eventfd's count.
+:*/
+static void give_queue_a_thread(struct virtqueue *vq)
+{
+	vq->eventfd = eventfd(0, 0);
+	if (vq->eventfd < 0)
+		err(1, "%s: eventfd", vq->dev->name);
+}
+
+static void kick_queue_thread(struct virtqueue *vq)
+{
+	u64 one = 1;
+
+	if (write(vq->eventfd, &one, sizeof(one)) != sizeof(one))
+		err(1, "%s: waking the queue's thread", vq->dev->name);
+}
+
+static void *queue_thread(void *arg)
+{
+	struct virtqueue *vq = arg;
+	u64 kicks;
+
+	while (read(vq->eventfd, &kicks, sizeof(kicks)) == sizeof(kicks)) {
+		pthread_mutex_lock(&vq->dev->ring_lock);
+		vq->handle_output(vq);
+		pthread_mutex_unlock(&vq->dev->ring_lock);
+	}
+	return NULL;
+}
+
+static void start_queue_thread(struct virtqueue *vq)
+{
+	if (!vq->thread && pthread_create(&vq->thread, NULL, queue_thread, vq))
+		errx(1, "%s: cannot start the queue's thread", vq->dev->name);
+}
+/*:*/
+
 /*L:340
  * The console.  Input comes from our stdin into buffers the Guest left in
  * its receive queue; output is whatever the Guest puts in its transmit
@@ -1174,7 +1224,11 @@ static bool handle_net_input(struct device *dev)
 	return more;
 }
 
-/* Likewise one interrupt for every packet a kick sent. */
+/*
+ * Likewise one interrupt for every packet a kick sent.  This runs in the
+ * transmit queue's own thread (L:337), so sending never holds up the run
+ * loop; the main thread keeps the receive queue, which the Waker feeds.
+ */
 static void handle_net_output(struct virtqueue *vq)
 {
 	struct iovec iov[VIRTQUEUE_NUM];
@@ -1201,44 +1255,6 @@ static void net_refill(struct virtqueue *vq)
 }
 
 /*L:352
- * Transmitting has a thread of its own, as a disk has (L:363): the Host
- * signals its eventfd for a kick (H:049), so sending a packet never
- * brings the run loop back to us.  It walks the transmit ring holding
- * the device's ring_lock, so a reset never lands in the middle; the main
- * thread keeps the receive ring, which the Waker's input feeds.  The
- * eventfd is made with the card; the thread starts when its driver is
- * ready (net_ready(), below), and only once.
-:*/
-struct vnet_info {
-	int kick;
-	pthread_t tx_thread;
-};
-
-static void *net_tx_thread(void *arg)
-{
-	struct virtqueue *vq = arg;
-	struct vnet_info *vnet = vq->dev->priv;
-	u64 kicks;
-
-	while (read(vnet->kick, &kicks, sizeof(kicks)) == sizeof(kicks)) {
-		pthread_mutex_lock(&vq->dev->ring_lock);
-		handle_net_output(vq);
-		pthread_mutex_unlock(&vq->dev->ring_lock);
-	}
-	return NULL;
-}
-
-/* A kick that reached handle_notify() (L:420) anyway goes the same way. */
-static void net_tx_kick(struct virtqueue *vq)
-{
-	struct vnet_info *vnet = vq->dev->priv;
-	u64 one = 1;
-
-	if (write(vnet->kick, &one, sizeof(one)) != sizeof(one))
-		err(1, "%s: waking the transmit thread", vq->dev->name);
-}
-
-/*
  * Offloads.  The virtio_net header can say "checksum this from here"
  * and "this is one 64 KiB TCP segment, cut it up", and the tap
  * understands both, so we offer the Guest all of it: it sends us big
@@ -1246,8 +1262,9 @@ static void net_tx_kick(struct virtqueue *vq)
  * GUEST_ features) receives them too, in buffers big enough.  A packet
  * then stops costing a NOTIFY or an interrupt per 1500 bytes.  What the
  * tap may hand us depends on what the driver took, which we learn when
- * it is ready; a driver that comes back after a reset says again.
- */
+ * it is ready; a driver that comes back after a reset says again.  That
+ * is also when the transmit queue's thread starts.
+:*/
 static const unsigned int net_offers[] = {
 	VIRTIO_NET_F_CSUM, VIRTIO_NET_F_HOST_TSO4, VIRTIO_NET_F_HOST_TSO6,
 	VIRTIO_NET_F_HOST_ECN, VIRTIO_NET_F_GUEST_CSUM,
@@ -1257,7 +1274,6 @@ static const unsigned int net_offers[] = {
 
 static void net_ready(struct device *dev)
 {
-	struct vnet_info *vnet = dev->priv;
 	unsigned int tun = 0;
 
 	if (guest_accepted(dev, VIRTIO_NET_F_GUEST_CSUM)) {
@@ -1272,9 +1288,7 @@ static void net_ready(struct device *dev)
 	}
 	if (ioctl(dev->fd, TUNSETOFFLOAD, tun) != 0)
 		err(1, "%s: cannot set the tap's offloads", dev->name);
-	if (!vnet->tx_thread && pthread_create(&vnet->tx_thread, NULL,
-					       net_tx_thread, dev->vq->next))
-		errx(1, "%s: cannot start the transmit thread", dev->name);
+	start_queue_thread(dev->vq->next);
 }
 
 static int open_tap(char *ifname)
@@ -1424,26 +1438,18 @@ static void add_to_bridge(int sock, const char *ifname, const char *bridge)
 
 static void setup_tun_net(const struct tunnet *t, unsigned int card)
 {
-	struct vnet_info *vnet;
 	struct device *dev;
 	char ifname[IFNAMSIZ], name[32];
 	unsigned int i;
 	int sock;
 
 	snprintf(name, sizeof(name), "net%u", card);
-	vnet = calloc(1, sizeof(*vnet));
-	if (!vnet)
-		err(1, "%s", name);
-	vnet->kick = eventfd(0, 0);
-	if (vnet->kick < 0)
-		err(1, "%s: eventfd", name);
 	dev = new_device(name, VIRTIO_ID_NET);
-	dev->priv = vnet;
 	dev->fd = open_tap(ifname);
 	dev->handle_input = handle_net_input;
 	add_virtqueue(dev, net_refill);
-	add_virtqueue(dev, net_tx_kick);
-	dev->vq->next->eventfd = vnet->kick;
+	add_virtqueue(dev, handle_net_output);
+	give_queue_a_thread(dev->vq->next);
 
 	sock = socket(AF_INET, SOCK_DGRAM, IPPROTO_IP);
 	if (sock < 0)
@@ -1463,24 +1469,21 @@ static void setup_tun_net(const struct tunnet *t, unsigned int card)
 }
 
 /*L:360
- * The block device.  Requests are served by an I/O thread of their own,
- * so a slow disk never holds up the Guest's console or network: a kick
- * on the queue just pokes the thread through an eventfd.  Each request is a
+ * The block device.  Requests are served by the queue's own thread
+ * (L:337), so a slow disk never holds up the Guest's console or network:
+ * a kick just signals the thread's eventfd.  Each request is a
  * header (read, write, flush, or "who are you"), the data, and a status
  * byte we write last.  A read or write beyond the end of the file is a
  * Guest bug, and we never let it grow the file.
 :*/
 /*
  * Who owns what: fd, ro and len are set before the Guest runs and only read
- * after; the Host (or the main thread) signals kick, the I/O thread reads it;
- * the ring itself belongs to whoever holds the device's ring_lock.
+ * after; the ring itself belongs to whoever holds the device's ring_lock.
  */
 struct vblk_info {
 	int fd;
 	bool ro;
 	u64 len;
-	int kick;
-	pthread_t thread;
 };
 
 /*
@@ -1579,54 +1582,26 @@ static void blk_request(struct virtqueue *vq, unsigned int head,
 }
 
 /*L:363
- * The I/O thread sleeps in a read of its eventfd.  A kick from the Guest
- * signals it, in the Host (which we asked to with LHREQ_EVENTFD, L:510)
- * without the run loop coming back to us at all, and the thread serves
- * every request waiting, holding the ring_lock so a reset never lands in
- * the middle of one.  It starts only once the driver says it is ready;
- * kicks before that just add up in the eventfd's count.  Should a kick
- * reach handle_notify() (L:420) anyway, blk_kick() signals it too.
+ * The disk's thread (L:337) serves every request waiting each time it
+ * wakes; it starts only once the driver says it is ready.
 :*/
-static void *blk_thread(void *arg)
+static void serve_disk(struct virtqueue *vq)
 {
-	struct virtqueue *vq = arg;
-	struct vblk_info *vblk = vq->dev->priv;
 	struct iovec iov[VIRTQUEUE_NUM];
 	unsigned int head, out, in;
-	u64 kicks;
 
-	while (read(vblk->kick, &kicks, sizeof(kicks)) == sizeof(kicks)) {
-		pthread_mutex_lock(&vq->dev->ring_lock);
-		while ((head = get_vq_desc(vq, iov, &out, &in)) != vq->vring.num)
-			blk_request(vq, head, iov, out, in);
-		pthread_mutex_unlock(&vq->dev->ring_lock);
-	}
-	return NULL;
+	while ((head = get_vq_desc(vq, iov, &out, &in)) != vq->vring.num)
+		blk_request(vq, head, iov, out, in);
 }
 
-static void blk_kick(struct virtqueue *vq)
-{
-	struct vblk_info *vblk = vq->dev->priv;
-
-	u64 one = 1;
-
-	if (write(vblk->kick, &one, sizeof(one)) != sizeof(one))
-		err(1, "%s: waking the I/O thread", vq->dev->name);
-}
-
-/* The thread starts once the driver is ready, and never before. */
 static void blk_ready(struct device *dev)
 {
-	struct vblk_info *vblk = dev->priv;
-
-	if (!vblk->thread && pthread_create(&vblk->thread, NULL, blk_thread,
-					    dev->vq))
-		errx(1, "%s: cannot start the I/O thread", dev->name);
+	start_queue_thread(dev->vq);
 }
 
 /*L:365
  * Making a disk: the file and its size (a block device's is found by
- * seeking to its end), the pipe that wakes the thread, and a device
+ * seeking to its end), the queue's thread (L:337), and a device
  * entry with one queue, the flush feature and the capacity in sectors.
  *
  * And how many pieces one request may have (VIRTIO_BLK_F_SEG_MAX): a
@@ -1669,15 +1644,11 @@ static void setup_block_file(const char *arg)
 	} else {
 		vblk->len = st.st_size;
 	}
-	vblk->kick = eventfd(0, 0);
-	if (vblk->kick < 0)
-		err(1, "%s: eventfd", name);
-
 	dev = new_device(name, VIRTIO_ID_BLOCK);
 	dev->priv = vblk;
 	dev->ready = blk_ready;
-	add_virtqueue(dev, blk_kick);
-	dev->vq->eventfd = vblk->kick;
+	add_virtqueue(dev, serve_disk);
+	give_queue_a_thread(dev->vq);
 	add_feature(dev, VIRTIO_BLK_F_FLUSH);
 	if (vblk->ro)
 		add_feature(dev, VIRTIO_BLK_F_RO);
@@ -1865,7 +1836,7 @@ static const struct syscall_rule syscall_rules[] = {
 	/* The run loop and the Waker, busiest first. */
 	ALLOW(pread64), ALLOW(pwrite64), ALLOW(pselect6),
 	ALLOW(read), ALLOW(write), ALLOW(readv), ALLOW(writev),
-	/* The block device's I/O thread. */
+	/* The queues' own threads (L:337). */
 	ALLOW(preadv), ALLOW(pwritev), ALLOW(fdatasync), ALLOW(statx),
 	ALLOW(futex), ALLOW_IF(clone, 0, CLONE_THREAD, CLONE_THREAD),
 	{ __NR_clone3, NO_SUCH_CALL, -1, 0, 0 },
@@ -2141,7 +2112,9 @@ static void handle_notify(unsigned long addr)
 		}
 		for (vq = dev->vq; vq; vq = vq->next) {
 			if (addr == (unsigned long)vq->config.pfn * PAGE_SIZE) {
-				if (vq->handle_output)
+				if (vq->eventfd >= 0)
+					kick_queue_thread(vq);
+				else if (vq->handle_output)
 					vq->handle_output(vq);
 				return;
 			}

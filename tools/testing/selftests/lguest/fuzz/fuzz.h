@@ -361,7 +361,7 @@ static void add_disk(off_t len, bool ro)
 	setup_block_file(name);
 	disk->dev = devices.last;
 	disk->dev->ready = disk_ready;
-	nonblocking(((struct vblk_info *)disk->dev->priv)->kick);
+	nonblocking(disk->dev->vq->eventfd);
 }
 
 static void serve_disks(void)
@@ -371,7 +371,7 @@ static void serve_disks(void)
 
 	for (disk = disks; disk < disks + num_disks; disk++) {
 		if (disk->started)
-			blk_thread(disk->dev->vq);
+			queue_thread(disk->dev->vq);
 		if (fstat(disk->fd, &st))
 			err(1, "fstat disk");
 		must(st.st_size == disk->len,
@@ -387,7 +387,7 @@ static void reset_disks(void)
 	struct disk *disk;
 
 	for (disk = disks; disk < disks + num_disks; disk++) {
-		drain(((struct vblk_info *)disk->dev->priv)->kick);
+		drain(disk->dev->vq->eventfd);
 		disk->started = false;
 		if (ftruncate(disk->fd, 0) || ftruncate(disk->fd, disk->len))
 			err(1, "resetting the disk");

@@ -868,9 +868,9 @@ static void write_4_gb(void *arg)
 	signal(SIGXFSZ, SIG_IGN);
 	if (setrlimit(RLIMIT_FSIZE, &fsize) != 0)
 		err(1, "setrlimit");
-	blk_kick(vq);
+	kick_queue_thread(vq);
 	alarm(10);
-	blk_thread(vq);
+	queue_thread(vq);
 }
 
 /*
@@ -886,7 +886,7 @@ static void kicks_before_ready(void *arg)
 	setup_block_file(blk_file);
 	alarm(10);
 	for (i = 0; i < 100000; i++)
-		blk_kick(devices.last->vq);
+		kick_queue_thread(devices.last->vq);
 }
 
 static void block_writes_stay_inside(void)
@@ -1123,7 +1123,7 @@ static void jailed_run_loop(void *arg)
 	fl = blk_offer(dev->vq, 2, VIRTIO_BLK_T_FLUSH);
 	memset(wr + 512, 0x5a, 512);
 	dev->ready(dev);
-	blk_kick(dev->vq);
+	kick_queue_thread(dev->vq);
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (__atomic_load_n(&dev->vq->vring.used->idx, __ATOMIC_ACQUIRE) != 3) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
