@@ -97,7 +97,7 @@ static int attach_eventfd(struct lguest *lg, const unsigned long __user *in)
 	return err;
 }
 
-/* For do_hcall() (H:110): true if a NOTIFY went to an eventfd, not the Launcher. */
+/* For do_hcall() (H:110): did this NOTIFY go to an eventfd? */
 bool notify_eventfd(struct lguest *lg, unsigned long addr)
 {
 	bool found = false;

@@ -179,7 +179,7 @@ static void release_all_kernel_ptes(struct lguest *lg)
 		release_kernel_ptes(lg, idx);
 }
 
-/* The shared table for slot idx, if it shadows the Guest's one, or a new one. */
+/* Slot idx's shared table, if it shadows the Guest's one, or a new one. */
 static pte_t *kernel_ptes(struct lguest *lg, unsigned int idx,
 			  unsigned long gpgd)
 {

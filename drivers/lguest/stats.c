@@ -12,10 +12,10 @@
  * abandoned because something was raised on the way in (H:045), shadow
  * faults fixed (and the neighbours shadowed with them, H:425) and the
  * shadow-directory cache's hits and misses (and hits whose user half was
- * kept, H:470), the shadow pages and pins
- * held (both back to zero with no Guest left), NOTIFYs that went to an
- * eventfd (H:049), and NMIs noted in the Switcher.  A stuck Guest's numbers, read twice, say
- * which of these the run loop is still doing.
+ * kept, H:470), the shadow pages and pins held (both back to zero with
+ * no Guest left), NOTIFYs that went to an eventfd (H:049), and NMIs
+ * noted in the Switcher.  A stuck Guest's numbers, read twice, say which
+ * of these the run loop is still doing.
 :*/
 atomic_t lguest_exits, lguest_syscall_exits, lguest_irqs_raised,
 	lguest_irqs_delivered, lguest_halts, lguest_breaks, lguest_kicked_entries,

@@ -532,8 +532,8 @@ static void setup_boot_params(const char *cmdline, unsigned long initrd_len)
  * also serves every NOTIFY and every input the Waker reports), a queue's
  * own thread (a disk's, a network card's transmit queue: L:337), and the
  * Waker, which is a process of its own and shares nothing but
- * /dev/lguest and a pipe.  Each field below says who owns it; nothing is shared without a
- * lock.
+ * /dev/lguest and a pipe.  Each field below says who owns it; nothing is
+ * shared without a lock.
 :*/
 struct device;
 

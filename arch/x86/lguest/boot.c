@@ -105,10 +105,10 @@ static void async_hcall(unsigned long call, unsigned long arg1,
  * In lazy MMU mode (a batch of page table changes) the calls about page
  * tables can wait in the ring; leaving the mode flushes it, if anything
  * waits: fork and exit leave it once for every page table they copy or
- * free, mostly with nothing queued.  A context
- * switch is such a batch too: the new page table, kernel stack, TLS and
- * TS flag all wait for the end of the switch, so a switch costs one trip
- * out instead of three or four.  Nothing in between needs them: the
+ * free, mostly with nothing queued.  A context switch is such a batch
+ * too: the new page table, kernel stack, TLS and TS flag all wait for the
+ * end of the switch, so a switch costs one trip out instead of three or
+ * four.  Nothing in between needs them: the
  * kernel's half of every page table is the same, and neither the stack
  * nor TLS is used before we next leave the kernel.  The start of a switch
  * is also where we note how up to date the shadow of the page table we
@@ -462,10 +462,11 @@ static u64 lguest_read_pmc(int counter)
  * tables from them and keeps them the way a processor keeps its TLB.
  * So, like the TLB, the shadow needs to hear only about flushes and
  * about a new %cr3 (lguest_write_cr3(), G:092, which drops our user
- * mappings as a real %cr3 load does, unless they did not change).  Writing an entry is a plain write, exactly as natively: Linux
- * already flushes after changing an entry that was present, and an entry
- * that was not present is not in the shadow either.  Page directory
- * entries are the exception, rare enough to tell the Host each one.
+ * mappings as a real %cr3 load does, unless they did not change).
+ * Writing an entry is a plain write, exactly as natively: Linux already
+ * flushes after changing an entry that was present, and an entry that
+ * was not present is not in the shadow either.  Page directory entries
+ * are the exception, rare enough to tell the Host each one.
 :*/
 static void lguest_flush_tlb_user(void)
 {

@@ -11,8 +11,9 @@
  * layouts good and bad, reads that run a Guest of zeroes (it dies at
  * once) while the other process raises interrupts and breaks it out,
  * eventfds attached at random addresses (the file's numbers include an
- * eventfd, itself and nothing), and files closed and opened again.  Any answer is fine; the Host must
- * not crash, hang or leak, which the scenario checks afterwards.
+ * eventfd, itself and nothing), and files closed and opened again.  Any
+ * answer is fine; the Host must not crash, hang or leak, which the
+ * scenario checks afterwards.
  */
 #include <errno.h>
 #include <signal.h>
