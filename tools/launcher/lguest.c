@@ -560,6 +560,16 @@ struct virtqueue {
 	 */
 	int eventfd;
 	pthread_t thread;
+	/*
+	 * A disk's queue is served by several workers at once (L:362), each
+	 * holding ring_lock only to take a request or give one back.  While
+	 * paused, get_vq_desc (which we meet in L:330) finds nothing for
+	 * them; idle is signalled each time a buffer comes back, work each
+	 * time the Guest kicks.
+	 */
+	unsigned int workers;
+	bool paused;
+	pthread_cond_t work, idle;
 };
 
 struct device {
@@ -676,6 +686,8 @@ static void add_virtqueue(struct device *dev,
 	vq->dev = dev;
 	vq->handle_output = handle_output;
 	vq->eventfd = -1;
+	pthread_cond_init(&vq->work, NULL);
+	pthread_cond_init(&vq->idle, NULL);
 	vq->config.num = VIRTQUEUE_NUM;
 	vq->config.irq = devices.next_irq++;
 	vq->config.pfn = to_guest_phys(p) / PAGE_SIZE;
@@ -805,6 +817,8 @@ static unsigned int get_vq_desc(struct virtqueue *vq, struct iovec iov[],
 	u64 total = 0;
 
 	__sync_synchronize();
+	if (vq->paused)
+		return vq->vring.num;
 	if ((u16)(avail_idx - vq->last_avail_idx) > vq->vring.num)
 		guest_fault(name, "available index jumped from %u to %u",
 			    vq->last_avail_idx, avail_idx);
@@ -870,6 +884,8 @@ static void add_used(struct virtqueue *vq, unsigned int head, unsigned int len)
 	__sync_synchronize();
 	vq->vring.used->idx++;
 	vq->inflight--;
+	if (vq->workers)
+		pthread_cond_broadcast(&vq->idle);
 }
 
 static void add_used_and_trigger(struct virtqueue *vq, unsigned int head,
@@ -1469,12 +1485,12 @@ static void setup_tun_net(const struct tunnet *t, unsigned int card)
 }
 
 /*L:360
- * The block device.  Requests are served by the queue's own thread
- * (L:337), so a slow disk never holds up the Guest's console or network:
- * a kick just signals the thread's eventfd.  Each request is a
- * header (read, write, flush, or "who are you"), the data, and a status
- * byte we write last.  A read or write beyond the end of the file is a
- * Guest bug, and we never let it grow the file.
+ * The block device.  Requests are served away from the run loop (L:337,
+ * and L:362 for how), so a slow disk never holds up the Guest's console
+ * or network.  Each request is a header (read, write, flush, or "who are
+ * you"), the data, and a status byte we write last.  A read or write
+ * beyond the end of the file is a Guest bug, and we never let it grow
+ * the file.
 :*/
 /*
  * Who owns what: fd, ro and len are set before the Guest runs and only read
@@ -1516,8 +1532,9 @@ static bool blk_inside(const struct vblk_info *vblk, u64 sector, size_t len)
 	return sector <= vblk->len / 512 && len <= vblk->len - sector * 512;
 }
 
-static void blk_request(struct virtqueue *vq, unsigned int head,
-			struct iovec *iov, unsigned int out, unsigned int in)
+/* Serves one request: returns how many bytes of it we wrote, status included. */
+static unsigned int blk_request(struct virtqueue *vq, struct iovec *iov,
+				unsigned int out, unsigned int in)
 {
 	struct vblk_info *vblk = vq->dev->priv;
 	struct virtio_blk_outhdr hdr;
@@ -1574,29 +1591,76 @@ static void blk_request(struct virtqueue *vq, unsigned int head,
 	default:
 		status = VIRTIO_BLK_S_UNSUPP;
 	}
-	/* A barrier asks that everything before it be on the disk. */
+	/* A barrier asks that everything finished before it be on the disk. */
 	if ((hdr.type & VIRTIO_BLK_T_BARRIER) && fdatasync(vblk->fd) != 0)
 		status = VIRTIO_BLK_S_IOERR;
 	*statusp = status;
-	add_used_and_trigger(vq, head, len + 1);
+	return len + 1;
 }
 
-/*L:363
- * The disk's thread (L:337) serves every request waiting each time it
- * wakes; it starts only once the driver says it is ready.
+/*L:362
+ * Queue depth.  One thread serving one request at a time would leave the
+ * Guest's second request waiting while the first is read, and our second
+ * CPU idle.  So a disk has DISK_WORKERS workers, each taking one request
+ * from the ring under ring_lock, letting go of the lock for the read or
+ * write, and taking it again to give the buffer back.  Requests finish
+ * in whatever order the file gives them back: the used ring says which
+ * one each is, and the Guest's driver expects nothing else.
+ *
+ * Nothing is lost by it.  A request is in the used ring only once its
+ * pwritev() has returned, so a flush's fdatasync() covers every write the
+ * Guest has seen finish, which is all a flush promises.  And a reset
+ * (L:410) pauses the queue and waits for every request out with a worker
+ * to come back before it wipes the ring, so no worker ever writes into a
+ * Guest buffer, or a ring, the driver has started again on.
 :*/
-static void serve_disk(struct virtqueue *vq)
+#define DISK_WORKERS 4
+
+/* With ring_lock held, which it drops while the file works: false if idle. */
+static bool serve_one_request(struct virtqueue *vq)
 {
 	struct iovec iov[VIRTQUEUE_NUM];
-	unsigned int head, out, in;
+	unsigned int head, out, in, len;
 
-	while ((head = get_vq_desc(vq, iov, &out, &in)) != vq->vring.num)
-		blk_request(vq, head, iov, out, in);
+	head = get_vq_desc(vq, iov, &out, &in);
+	if (head == vq->vring.num)
+		return false;
+	pthread_mutex_unlock(&vq->dev->ring_lock);
+	len = blk_request(vq, iov, out, in);
+	pthread_mutex_lock(&vq->dev->ring_lock);
+	add_used_and_trigger(vq, head, len);
+	return true;
 }
 
+static void *disk_worker(void *arg)
+{
+	struct virtqueue *vq = arg;
+
+	pthread_mutex_lock(&vq->dev->ring_lock);
+	for (;;)
+		if (!serve_one_request(vq))
+			pthread_cond_wait(&vq->work, &vq->dev->ring_lock);
+	return NULL;
+}
+
+/* The queue's thread (L:337) passes each kick on to the workers. */
+static void wake_disk_workers(struct virtqueue *vq)
+{
+	pthread_cond_broadcast(&vq->work);
+}
+
+/* They start when the driver first says it is ready, and run till we exit. */
 static void blk_ready(struct device *dev)
 {
-	start_queue_thread(dev->vq);
+	struct virtqueue *vq = dev->vq;
+	pthread_t worker;
+
+	start_queue_thread(vq);
+	pthread_mutex_lock(&dev->ring_lock);
+	for (; vq->workers < DISK_WORKERS; vq->workers++)
+		if (pthread_create(&worker, NULL, disk_worker, vq))
+			errx(1, "%s: cannot start a worker", dev->name);
+	pthread_mutex_unlock(&dev->ring_lock);
 }
 
 /*L:365
@@ -1647,7 +1711,7 @@ static void setup_block_file(const char *arg)
 	dev = new_device(name, VIRTIO_ID_BLOCK);
 	dev->priv = vblk;
 	dev->ready = blk_ready;
-	add_virtqueue(dev, serve_disk);
+	add_virtqueue(dev, wake_disk_workers);
 	give_queue_a_thread(dev->vq);
 	add_feature(dev, VIRTIO_BLK_F_FLUSH);
 	if (vblk->ro)
@@ -2058,11 +2122,12 @@ static void service_input(void)
 /*L:410
  * The Guest writes a device's status byte and then NOTIFYs the address
  * of its entry.  Status 0 is a reset: we wipe its rings and forget where
- * we were in them, so the driver starts afresh on clean pages.  A block
- * device's I/O thread may be walking those rings right now: we take the
- * device's ring_lock so the wipe never lands in the middle of a request.
- * DRIVER_OK means the driver has finished looking at features and is
- * ready for us.
+ * we were in them, so the driver starts afresh on clean pages.  A
+ * device's own threads may be walking those rings right now: we take the
+ * device's ring_lock so the wipe never lands in the middle of one, and a
+ * disk's workers (L:362) get no new request while we wait for the ones
+ * they have to come back.  DRIVER_OK means the driver has finished
+ * looking at features and is ready for us.
 :*/
 static void reset_rings(struct device *dev)
 {
@@ -2070,10 +2135,14 @@ static void reset_rings(struct device *dev)
 
 	pthread_mutex_lock(&dev->ring_lock);
 	for (vq = dev->vq; vq; vq = vq->next) {
+		vq->paused = true;
+		while (vq->workers && vq->inflight)
+			pthread_cond_wait(&vq->idle, &dev->ring_lock);
 		memset(vq->vring.desc, 0,
 		       vring_size(vq->config.num, LGUEST_VRING_ALIGN));
 		vq->last_avail_idx = 0;
 		vq->inflight = 0;
+		vq->paused = false;
 	}
 	memset(feature_bits(dev) + dev->feature_len, 0, dev->feature_len);
 	pthread_mutex_unlock(&dev->ring_lock);

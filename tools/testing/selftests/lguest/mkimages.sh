@@ -128,6 +128,7 @@ make_host_cpio() {
 	install -m 755 "$self/host-init" "$root/init"
 	install_e2fsprogs "$root"
 	cp "$kobj/drivers/lguest/lg.ko" "$root/lg.ko"
+	cp "$kobj/drivers/block/null_blk/null_blk.ko" "$root/null_blk.ko"
 	cp "$b/lguest" "$root/bin/lguest"
 	cp "$kobj/vmlinux" "$root/vmlinux"
 	cp "$kobj/arch/x86/boot/bzImage" "$root/bzImage"

@@ -325,9 +325,10 @@ static void reset_net(void)
 
 /*
  * The disks: memory files, opened by setup_block_file() through /proc.
- * A disk's I/O thread is not a thread here: once the Guest's driver is
- * ready the harness runs the thread's loop itself after each move, until
- * the kicks are used up (its eventfd reads non-blocking).  The Launcher
+ * A disk's threads are not threads here: once the Guest's driver is
+ * ready the harness runs the queue thread's loop itself after each move,
+ * until the kicks are used up (its eventfd reads non-blocking), and then
+ * a worker's, until no request is left.  The Launcher
  * never grows a disk file, so we check their sizes after every move.
  */
 static struct disk {
@@ -370,8 +371,13 @@ static void serve_disks(void)
 	struct stat st;
 
 	for (disk = disks; disk < disks + num_disks; disk++) {
-		if (disk->started)
+		if (disk->started) {
 			queue_thread(disk->dev->vq);
+			pthread_mutex_lock(&disk->dev->ring_lock);
+			while (serve_one_request(disk->dev->vq))
+				;
+			pthread_mutex_unlock(&disk->dev->ring_lock);
+		}
 		if (fstat(disk->fd, &st))
 			err(1, "fstat disk");
 		must(st.st_size == disk->len,

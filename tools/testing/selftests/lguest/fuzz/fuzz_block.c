@@ -6,8 +6,8 @@
  * Launcher allows ("lguest 2048 --block=... --block=...,ro"), so that
  * descriptors can be as long as the Launcher will ever accept.  The
  * Guest's moves (fuzz.h) write request headers into its memory, chain
- * descriptors and kick; blk_request() serves them as the disks' I/O
- * threads would.  Beyond the sanitizers: after every move, each disk
+ * descriptors and kick; serve_one_request() serves them as the disks'
+ * workers would.  Beyond the sanitizers: after every move, each disk
  * file must still be the size it was.
  */
 #include "fuzz.h"

@@ -814,7 +814,7 @@ static void one_block_request(u32 type, u64 sector, u64 disk_len)
 	vblk.fd = open(blk_file, O_RDWR);
 	if (vblk.fd < 0)
 		err(1, "%s", blk_file);
-	blk_request(&vq, 0, iov, out, 3 - out);
+	blk_request(&vq, iov, out, 3 - out);
 }
 
 static void write_past_end(void *arg)
@@ -843,9 +843,9 @@ static void write_huge_sector(void *arg)
  * A write whose 128 pieces are each the whole of a 32 MB Guest: 4 GB,
  * which is 0 in a 32-bit size_t, so a length check that added them up
  * would wave it through and pwritev() would grow the disk by 2 GB.  It
- * goes the whole way, through the ring and the I/O thread's loop (which
- * ends when its pipe closes); should it get past us, the file size limit
- * keeps the damage to a megabyte.
+ * goes the whole way, through the ring, the queue's thread and a worker;
+ * should it get past us, the file size limit keeps the damage to a
+ * megabyte, and the alarm ends the wait.
  */
 static void write_4_gb(void *arg)
 {
@@ -870,7 +870,9 @@ static void write_4_gb(void *arg)
 		err(1, "setrlimit");
 	kick_queue_thread(vq);
 	alarm(10);
-	queue_thread(vq);
+	devices.last->ready(devices.last);
+	for (;;)
+		pause();
 }
 
 /*
@@ -1100,6 +1102,61 @@ static u8 *blk_offer(struct virtqueue *vq, unsigned int n, u32 type)
 	return page;
 }
 
+/*
+ * A reset while a disk's worker has a request out (L:362, L:410): the
+ * wipe must wait for it to come back, and meanwhile no worker may take
+ * another.  Our stand-in worker holds request 0 for 200 ms, tries to take
+ * request 1, and gives request 0 back.
+ */
+static void *slow_worker(void *arg)
+{
+	struct virtqueue *vq = arg;
+	struct iovec iov[VIRTQUEUE_NUM];
+	unsigned int out, in;
+
+	usleep(200000);
+	pthread_mutex_lock(&vq->dev->ring_lock);
+	if (get_vq_desc(vq, iov, &out, &in) != vq->vring.num)
+		errx(1, "a worker took a request while a reset waited");
+	add_used(vq, 0, 1);
+	pthread_mutex_unlock(&vq->dev->ring_lock);
+	return NULL;
+}
+
+static void reset_waits_for_workers(void *arg)
+{
+	struct iovec iov[VIRTQUEUE_NUM];
+	struct timespec start, end;
+	struct virtqueue *vq;
+	unsigned int out, in;
+	pthread_t worker;
+	long ms;
+
+	fresh_guest();
+	setup_block_file(blk_file);
+	vq = devices.last->vq;
+	lguest_fd = open("/dev/null", O_WRONLY);
+	blk_offer(vq, 0, VIRTIO_BLK_T_IN);
+	blk_offer(vq, 1, VIRTIO_BLK_T_IN);
+	vq->workers = 1;
+	if (get_vq_desc(vq, iov, &out, &in) != 0)
+		errx(1, "request 0 was not there to take");
+	if (pthread_create(&worker, NULL, slow_worker, vq))
+		errx(1, "pthread_create");
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	reset_rings(devices.last);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	pthread_join(worker, NULL);
+	ms = (end.tv_sec - start.tv_sec) * 1000 +
+		(end.tv_nsec - start.tv_nsec) / 1000000;
+	if (ms < 150)
+		errx(1, "the reset was done %ld ms later, before the request came back",
+		     ms);
+	if (vq->vring.used->idx || vq->vring.avail->idx || vq->inflight ||
+	    vq->paused)
+		errx(1, "the rings were not wiped after the request came back");
+}
+
 static void jailed_run_loop(void *arg)
 {
 	struct timespec start, now;
@@ -1285,6 +1342,8 @@ int main(void)
 	expect("console: three ^C, each after an empty piece at the end of memory, end the Launcher",
 	       ctrl_c_after_empty_piece, NULL, 2, NULL);
 	block_writes_stay_inside();
+	expect("block: a reset waits for the workers' requests and lets them take no more",
+	       reset_waits_for_workers, NULL, 0, NULL);
 	jail_tests();
 
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
