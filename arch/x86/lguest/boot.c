@@ -117,10 +117,16 @@ static void async_hcall(unsigned long call, unsigned long arg1,
 static DEFINE_PER_CPU(bool, lguest_lazy_mmu);
 static DEFINE_PER_CPU(bool, lguest_lazy_switch);
 
+static bool hcalls_deferred(void)
+{
+	return this_cpu_read(lguest_lazy_mmu) ||
+		this_cpu_read(lguest_lazy_switch);
+}
+
 static void lazy_hcall(unsigned long call, unsigned long arg1,
 		       unsigned long arg2, unsigned long arg3)
 {
-	if (this_cpu_read(lguest_lazy_mmu) || this_cpu_read(lguest_lazy_switch))
+	if (hcalls_deferred())
 		async_hcall(call, arg1, arg2, arg3);
 	else
 		hcall(call, arg1, arg2, arg3);
@@ -304,17 +310,38 @@ static void lguest_write_gdt_entry(struct desc_struct *dt, int entrynum,
  * Thread-local storage: three GDT entries changed on every task switch.
  * A processor does not mind %gs holding a selector whose entry has just
  * gone; the Host does, when it reloads our segment registers after this
- * very hypercall.  The task switch reloads %gs afterwards anyway, so we
- * empty it first.
+ * very hypercall.  So we empty %gs first.  A task switch reloads it
+ * afterwards anyway; set_thread_area() does not, and a process that
+ * added a second TLS entry would go back to user space with %gs empty
+ * (under QEMU, which checks no segment, reading "%gs:0x10" at address
+ * 0x10), so outside a switch, the hypercall made, we load it again.
+ *
+ * Most switches change nothing here: to or from a kernel thread, or
+ * between processes forked from one another, the three entries are the
+ * ones already loaded.  Every entry the Host holds came from loaded_gdt,
+ * so when they match the Host has them too, and we spare ourselves the
+ * hypercall and, often, the trip that would have flushed it.
  */
+static bool tls_already_loaded(const struct thread_struct *t)
+{
+	return loaded_gdt &&
+		!memcmp(&loaded_gdt[GDT_ENTRY_TLS_MIN], t->tls_array,
+			sizeof(t->tls_array));
+}
+
 static void lguest_load_tls(struct thread_struct *t, unsigned int cpu)
 {
-	unsigned int i;
+	unsigned int i, gs;
 
+	if (tls_already_loaded(t))
+		return;
+	savesegment(gs, gs);
 	loadsegment(gs, 0);
 	for (i = 0; loaded_gdt && i < GDT_ENTRY_TLS_ENTRIES; i++)
 		loaded_gdt[GDT_ENTRY_TLS_MIN + i] = t->tls_array[i];
 	lazy_hcall(LHCALL_LOAD_TLS, __pa(&t->tls_array), 0, 0);
+	if (!hcalls_deferred())
+		loadsegment(gs, gs);
 }
 
 /*G:070
@@ -835,7 +862,9 @@ static void __init set_lguest_ops(void)
  * kernel can run a privileged instruction, keep out of the Host's
  * Switcher at the top of the address space, and turn off every piece of
  * hardware probing (ACPI, the PIC, the APIC, the BIOS tables) a machine
- * would want and we do not have.  Then the kernel starts as always.
+ * would want and we do not have.  We also spare ourselves patching the
+ * kernel's LOCK prefixes, which costs us, unlike a machine, thousands of
+ * trips to the Host.  Then the kernel starts as always.
  *
  * Most of what this names we meet in the rest of this part: the page we
  * share with the Host in G:032 and G:033 (the Host has told us there how
@@ -844,9 +873,24 @@ static void __init set_lguest_ops(void)
  * map in G:130, and set_lguest_ops(), which installs everything, in
  * G:140.
 :*/
+/*
+ * A Guest has one CPU, so the kernel would rewrite each of its four
+ * thousand LOCK prefixes into a harmless one at boot.  It does so through
+ * text_poke(), which maps the page at a spare address in a page table of
+ * its own, switches to it and back: two NEW_PGTABLE hypercalls and a page
+ * fault for each, 9000 trips to the Host and 0.4 s of boot under QEMU.  A
+ * LOCK costs a UP machine a few cycles, so we ask the kernel to keep
+ * them, as a user would with noreplace-smp on the command line.
+ */
+static __init void keep_lock_prefixes(void)
+{
+	strlcat(boot_command_line, " noreplace-smp", COMMAND_LINE_SIZE);
+}
+
 __init void lguest_init(void)
 {
 	set_lguest_ops();
+	keep_lock_prefixes();
 	/*
 	 * X86_FEATURE_LGUEST keeps alternatives from patching our operations
 	 * back to cli and sti (patches/0004 teaches the kernel the bit).

@@ -90,6 +90,14 @@ check_grep "stale-shadow: each process saw the page changed behind its back" \
 check "stale-shadow: while other switches kept their shadows ($kept)" \
 	[ "$kept" -gt 100 ]
 
+# A switch that finds the TLS entries already loaded skips LOAD_TLS
+# (G:070), but never one that needs them: tls-switch's four processes
+# each read their own word through a TLS entry, yielding to the others.
+run_guest tls 'tls-switch 20000; poweroff -f' \
+	64 /vmlinux --initrd=/guest-initrd.cpio rdinit=/init
+check_grep "tls-switch: each process always saw its own TLS" \
+	"$guest_out" '^TLS-SWITCH: 4 children of 20000 rounds, 0 saw another'
+
 run_guest bz 'echo BZ:$(uname -r); poweroff -f' \
 	64 /bzImage --initrd=/guest-initrd.cpio rdinit=/init
 check "bzImage: the Guest boots and powers off ($guest_rc)" [ "$guest_rc" = 0 ]
