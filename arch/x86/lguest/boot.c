@@ -501,7 +501,10 @@ static u64 lguest_read_pmc(int counter)
  * Writing an entry is a plain write, exactly as natively: Linux already
  * flushes after changing an entry that was present, and an entry that
  * was not present is not in the shadow either.  Page directory entries
- * are the exception, rare enough to tell the Host each one.
+ * are the exception: Linux may change a present one without a flush, so
+ * the Host hears of each of those.  One that was not present, though, the
+ * shadow cannot hold either, just as for an entry: fork fills eight of
+ * them and exec thirteen, and a fault shadows each when it is first used.
 :*/
 static void lguest_flush_tlb_user(void)
 {
@@ -521,8 +524,11 @@ static void lguest_flush_tlb_one_user(unsigned long addr)
 static void lguest_set_pmd(pmd_t *pmdp, pmd_t pmdval)
 {
 	unsigned long pa = __pa(pmdp);
+	bool was_present = pmd_flags(*pmdp) & _PAGE_PRESENT;
 
 	native_set_pmd(pmdp, pmdval);
+	if (!was_present)
+		return;
 	lazy_hcall(LHCALL_SET_PMD, pa & PAGE_MASK,
 		   (pa & ~PAGE_MASK) / sizeof(pmd_t), 0);
 }
