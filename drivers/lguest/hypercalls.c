@@ -173,7 +173,9 @@ static void do_async_hcalls(struct lg_cpu *cpu)
  * Try it: bad-init makes another hypercall first, and is told "hypercall
  * 5 before LGUEST_INIT"; bad-kernel-address claims its kernel starts
  * inside the Switcher, which H:460 would believe to the Host's cost, and
- * is killed here instead.  As ever, "lguest 32 /guests/bad-init.elf".
+ * is killed here instead; bad-syscall-vec asks for system calls on 0x81,
+ * a vector whose gate H:270 would not let through, and is killed too.
+ * As ever, "lguest 32 /guests/bad-init.elf".
 :*/
 static void initialize_guest(struct lg_cpu *cpu, const struct hcall_args *a)
 {

@@ -281,7 +281,9 @@ void load_guest_idt_entry(struct lg_cpu *cpu, unsigned int num, u32 lo, u32 hi)
  *
  * Try it: syscall makes 101 system calls from its own ring 3, and the
  * Host's count of those it saw, /sys/kernel/debug/lguest/syscall_exits,
- * does not move.  And soft-int, below, tries "int $14" from ring 1.
+ * does not move.  And soft-int, below, tries "int $14" from ring 1;
+ * bad-syscall-gate aims this very gate into the Switcher, and H:260's
+ * check of every gate kills it.
 :*/
 static bool direct_trap(const struct lg_cpu *cpu, unsigned int num)
 {

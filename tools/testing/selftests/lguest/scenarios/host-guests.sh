@@ -80,6 +80,8 @@ guest_killed bad-idt 'IDT entry 14 points at bad address'
 guest_killed bad-switcher 'would cover the Switcher'
 guest_killed bad-pfn 'beyond Guest memory'
 guest_killed bad-kernel-address "kernel_address 0xffc00000 is in the Switcher's space"
+guest_killed bad-syscall-vec 'system call vector 0x81 is not supported'
+guest_killed bad-syscall-gate 'IDT entry 128 points at bad address'
 
 # After all that, a Guest still runs and the Host is unharmed.
 guest_ok hello 'Hello from a tiny lguest Guest'
