@@ -1157,6 +1157,39 @@ static void reset_waits_for_workers(void *arg)
 		errx(1, "the rings were not wiped after the request came back");
 }
 
+/*
+ * And a storm of them, with the real workers: each round offers eight
+ * reads and writes, kicks, and resets at once or a little later.  Once a
+ * reset has returned, nothing may touch the wiped ring: a worker that
+ * gave a request back late would show in the used index before the next
+ * round offers anything.
+ */
+static void reset_storm(void *arg)
+{
+	struct device *dev;
+	struct virtqueue *vq;
+	unsigned int round, n;
+
+	fresh_guest();
+	setup_block_file(blk_file);
+	dev = devices.last;
+	vq = dev->vq;
+	lguest_fd = open("/dev/null", O_WRONLY);
+	dev->ready(dev);
+	alarm(60);
+	for (round = 0; round < 2000; round++) {
+		for (n = 0; n < 8; n++)
+			blk_offer(vq, n, n % 2 ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN);
+		kick_queue_thread(vq);
+		usleep(round % 5 * 20);
+		reset_rings(dev);
+		usleep(50);
+		if (vq->vring.used->idx || vq->vring.avail->idx)
+			errx(1, "round %u: the ring changed after its reset (used %u)",
+			     round, vq->vring.used->idx);
+	}
+}
+
 static void jailed_run_loop(void *arg)
 {
 	struct timespec start, now;
@@ -1344,6 +1377,8 @@ int main(void)
 	block_writes_stay_inside();
 	expect("block: a reset waits for the workers' requests and lets them take no more",
 	       reset_waits_for_workers, NULL, 0, NULL);
+	expect("block: 2000 resets among the workers' requests leave nothing behind",
+	       reset_storm, NULL, 0, NULL);
 	jail_tests();
 
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
