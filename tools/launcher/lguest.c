@@ -932,9 +932,10 @@ static void iov_consume(struct iovec *iov, unsigned int num, void *dst,
  * to with LHREQ_EVENTFD (L:510), so the run loop does not even come back
  * to us; or here, should one reach handle_notify() (L:420).  The thread
  * sleeps in a read of the eventfd and then serves the queue holding the
- * device's ring_lock, so a reset never lands in the middle.  It starts
- * when the driver says it is ready, and only once; kicks before that
- * just add up in the eventfd's count.
+ * device's ring_lock, so a reset never lands in the middle.  (A disk's
+ * serves it by waking the disk's workers, which we meet in L:362.)  It
+ * starts when the driver says it is ready, and only once; kicks before
+ * that just add up in the eventfd's count.
 :*/
 static void give_queue_a_thread(struct virtqueue *vq)
 {
