@@ -7,15 +7,7 @@
 start:
 	guest_init
 	switcher_start
-	movl	%eax, %ebx
-	andl	$0xFFFF, %ebx
-	orl	$(__KERNEL_CS << 16), %ebx
-	movl	%eax, %ecx
-	andl	$0xFFFF0000, %ecx
-	orl	$(GATE_INTR_RING1 << 8), %ecx
-	movl	$14, %edx
-	movl	$LHCALL_LOAD_IDT_ENTRY, %eax
-	int	$LGUEST_TRAP_ENTRY
+	set_gate_to 14, GATE_INTR_RING1
 	fail	alive
 
 	.data

@@ -12,15 +12,7 @@ start:
 	movl	$IA32_SYSCALL_VECTOR, lguest_data + LGUEST_DATA_syscall_vec
 	guest_init
 	switcher_start
-	movl	%eax, %ebx
-	andl	$0xFFFF, %ebx
-	orl	$(__KERNEL_CS << 16), %ebx
-	movl	%eax, %ecx
-	andl	$0xFFFF0000, %ecx
-	orl	$(GATE_TRAP_RING3 << 8), %ecx
-	movl	$IA32_SYSCALL_VECTOR, %edx
-	movl	$LHCALL_LOAD_IDT_ENTRY, %eax
-	int	$LGUEST_TRAP_ENTRY
+	set_gate_to IA32_SYSCALL_VECTOR, GATE_TRAP_RING3
 	fail	alive
 
 	.data
