@@ -530,10 +530,10 @@ static void setup_boot_params(const char *cmdline, unsigned long initrd_len)
  *
  * Four kinds of thread touch these: the main thread (the run loop, which
  * also serves every NOTIFY and every input the Waker reports), a queue's
- * own thread (a disk's, a network card's transmit queue: L:337), and the
- * Waker, which is a process of its own and shares nothing but
- * /dev/lguest and a pipe.  Each field below says who owns it; nothing is
- * shared without a lock.
+ * own thread (a disk's, a network card's transmit queue: L:337), a disk's
+ * workers (L:362), and the Waker, which is a process of its own and
+ * shares nothing but /dev/lguest and a pipe.  Each field below says who
+ * owns it; nothing is shared without a lock.
 :*/
 struct device;
 
@@ -547,8 +547,9 @@ struct virtqueue {
 	/*
 	 * The next available entry we have not yet taken, and buffers taken
 	 * but not yet handed back.  Owned by whoever serves the queue: the
-	 * main thread, or a device's own thread (a disk's, a network card's
-	 * transmit queue), which holds the device's ring_lock while it does.
+	 * main thread, or a device's own threads (a disk's workers, a network
+	 * card's transmit queue), which hold the device's ring_lock while
+	 * they do.
 	 */
 	u16 last_avail_idx;
 	unsigned int inflight;
