@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# lguest on Linux 6.12: build the Host+Guest kernel, the Launcher and the
-# test images into build/, boot them in QEMU, test them.
+# lguest on Linux 6.12: build the Host+Guest kernels, the Launcher and the
+# test images into build/, boot them in QEMU, test them.  Two kernels come
+# from the one tree: the classic two-level page tables in build/obj, and
+# PAE (three levels, NX, memory above 4 GiB) in build/obj-pae.
 #
-#   make          build everything
-#   make run      boot the Host in QEMU and land in a shell
+#   make          build everything, both kernels
+#   make run      boot the Host in QEMU and land in a shell (PAE=1: the
+#                 PAE Host, with 6 GiB, and its PAE Guest)
 #   make check    every test
 #   make stress   the I/O scenarios with typing, round after round, for
 #                 STRESS_MINUTES (30) with STRESS_MB (64) MiB per check
@@ -27,8 +30,9 @@ TOP	:= $(CURDIR)
 B	:= $(TOP)/build
 KSRC	:= $(B)/linux
 KOBJ	:= $(B)/obj
+KOBJ_PAE := $(B)/obj-pae
 SELF	:= tools/testing/selftests/lguest
-KMAKE	:= $(MAKE) -C $(KSRC) O=$(KOBJ) ARCH=i386 -j$(JOBS)
+KMAKE	= $(MAKE) -C $(KSRC) O=$(1) ARCH=i386 -j$(JOBS)
 
 # Kernel builds hold this lock, so that two makes in one checkout queue up
 # instead of trampling each other's objects.
@@ -61,32 +65,45 @@ $(KSRC)/.lguest-tree: $(B)/.deps patches/series $(wildcard patches/*.patch)
 	@rm -rf $(KSRC) && mv $(KSRC).new $(KSRC)
 	@touch $@
 
-$(KOBJ)/.config: $(KSRC)/.lguest-tree $(SELF)/config
-	@mkdir -p $(KOBJ)
-	@$(LOCK) $(KMAKE) -s tinyconfig
-	@cd $(KOBJ) && $(KSRC)/scripts/kconfig/merge_config.sh -m -O $(KOBJ) \
-		.config $(TOP)/$(SELF)/config >/dev/null
-	@$(LOCK) $(KMAKE) -s olddefconfig
-	@$(SELF)/check-config.sh $(KOBJ)/.config $(SELF)/config || \
-		{ rm -f $@; exit 1; }
+# kconfig DIR, FRAGMENTS: tinyconfig with the fragments merged over it,
+# each one's choices winning over the one before, and all of them checked.
+define kconfig
+	@mkdir -p $(1)
+	@$(LOCK) $(call KMAKE,$(1)) -s tinyconfig
+	@cd $(1) && $(KSRC)/scripts/kconfig/merge_config.sh -m -O $(1) \
+		.config $(addprefix $(TOP)/,$(2)) >/dev/null
+	@$(LOCK) $(call KMAKE,$(1)) -s olddefconfig
+	@$(SELF)/check-config.sh $(1)/.config $(2) || \
+		{ rm -f $(1)/.config; exit 1; }
+endef
 
-kernel: $(KOBJ)/.config
+$(KOBJ)/.config: $(KSRC)/.lguest-tree $(SELF)/config
+	$(call kconfig,$(KOBJ),$(SELF)/config)
+
+$(KOBJ_PAE)/.config: $(KSRC)/.lguest-tree $(SELF)/config $(SELF)/config-pae
+	$(call kconfig,$(KOBJ_PAE),$(SELF)/config $(SELF)/config-pae)
+
+kernel: $(KOBJ)/.config $(KOBJ_PAE)/.config
 	@scripts/lguest-apply.sh --relink $(KSRC)
-	@$(LOCK) $(KMAKE) bzImage modules
+	@echo "  KERNEL  $(KOBJ) (two-level)"
+	@$(LOCK) $(call KMAKE,$(KOBJ)) bzImage modules
+	@echo "  KERNEL  $(KOBJ_PAE) (PAE)"
+	@$(LOCK) $(call KMAKE,$(KOBJ_PAE)) bzImage modules
 
 launcher: $(B)/.deps
 	@$(MAKE) -s -C tools/launcher OUTPUT=$(B)/
 
-# The Host's tiny test Guests, when there are any, ride in its image too.
+# The Host's tiny test Guests ride in its image too, built against the
+# kernel of that image: build/guests and build/guests-pae.
 images: kernel launcher
-	@if [ -f $(SELF)/guests/Makefile ]; then \
-		mkdir -p $(B)/guests && \
-		$(MAKE) -s -C $(SELF)/guests OUTPUT=$(B)/guests/ \
-			KSRC=$(KSRC) KOBJ=$(KOBJ); fi
+	@mkdir -p $(B)/guests $(B)/guests-pae
+	@$(MAKE) -s -C $(SELF)/guests OUTPUT=$(B)/guests/ KSRC=$(KSRC) KOBJ=$(KOBJ)
+	@$(MAKE) -s -C $(SELF)/guests OUTPUT=$(B)/guests-pae/ KSRC=$(KSRC) \
+		KOBJ=$(KOBJ_PAE)
 	@$(SELF)/mkimages.sh $(B)
 
 run: all
-	@$(SELF)/qemu.sh $(B)
+	@LGFLAVOUR=$(if $(PAE),pae,2level) $(SELF)/qemu.sh $(B)
 
 check: all
 	@$(SELF)/run_tests.sh
@@ -108,7 +125,8 @@ journey:
 	@echo "  JOURNEY $(B)/journey.txt $(B)/journey.html"
 
 clean:
-	rm -rf $(KOBJ) $(B)/guests $(B)/*.cpio* $(B)/*.img $(B)/lguest
+	rm -rf $(KOBJ) $(KOBJ_PAE) $(B)/guests $(B)/guests-pae $(B)/*.cpio* \
+		$(B)/*.img $(B)/lguest
 
 distclean:
 	rm -rf $(B)

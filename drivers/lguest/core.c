@@ -9,10 +9,10 @@
 
 /*H:020
  * The Switcher lives at one address in every address space: the Host's
- * and each Guest's.  We take the last page-directory slot (4MB) that
- * fits below the end of the vmalloc area, so in a Guest's shadow page
- * directory the Switcher has a whole slot to itself: one entry there,
- * pointing at a page table we own, maps it.  The Guest is told to keep
+ * and each Guest's.  We take the last slot (the stretch one page table
+ * maps: 4MB, or 2MB under PAE, H:402) that fits below the end of the
+ * vmalloc area, so in a Guest's shadow the Switcher has a whole slot to
+ * itself: one entry there, pointing at a page table we own, maps it.  The Guest is told to keep
  * out of everything from switcher_addr up.  The first page holds the
  * Switcher's code (S:100 to S:170, copied from between
  * start_switcher_text and end_switcher_text), the rest are each
@@ -33,6 +33,24 @@ static void free_switcher_pages(void)
 		if (lg_switcher_pages[i])
 			__free_page(lg_switcher_pages[i]);
 	kfree(lg_switcher_pages);
+}
+
+/*
+ * vm_area_map_pages() maps with PAGE_KERNEL, which a PAE Host makes
+ * no-execute, and the code page must run.  Its code went in through the
+ * kernel's own mapping of the page, so nothing has touched switcher_addr
+ * yet and no TLB holds its entry: we can make that entry read only and
+ * executable with no flush.
+ */
+static int make_switcher_code_executable(void)
+{
+	unsigned int level;
+	pte_t *pte = lookup_address(switcher_addr, &level);
+
+	if (!pte || level != PG_LEVEL_4K)
+		return -EFAULT;
+	set_pte(pte, pte_mkexec(pte_wrprotect(*pte)));
+	return 0;
 }
 
 static int map_switcher(void)
@@ -69,7 +87,7 @@ static int map_switcher(void)
 	/* One guard page after the area, as every vm area has. */
 	size = switcher_pages * PAGE_SIZE;
 	top = VMALLOC_END - size - PAGE_SIZE;
-	switcher_addr = round_down(top, PGDIR_SIZE);
+	switcher_addr = round_down(top, PMD_SIZE);
 	if (switcher_addr < VMALLOC_START) {
 		err = -ENOSPC;
 		goto free_pages;
@@ -83,13 +101,14 @@ static int map_switcher(void)
 		err = -ENOMEM;
 		goto free_vma;
 	}
+	memcpy(page_address(lg_switcher_pages[0]), start_switcher_text,
+	       end_switcher_text - start_switcher_text);
 	err = vm_area_map_pages(switcher_vma, switcher_addr,
 				switcher_addr + size, lg_switcher_pages);
+	if (!err)
+		err = make_switcher_code_executable();
 	if (err)
 		goto free_vma;
-
-	memcpy((void *)switcher_addr, start_switcher_text,
-	       end_switcher_text - start_switcher_text);
 	pr_info("lguest: mapped Switcher at %#lx\n", switcher_addr);
 	return 0;
 
@@ -303,9 +322,24 @@ int run_guest(struct lg_cpu *cpu, unsigned long __user *user)
  * "tools/testing/selftests/lguest/run_tests.sh host-guests" runs them all
  * and checks every answer.
 :*/
+/*
+ * The Launcher builds a Guest's first page tables, so it must know our
+ * format (L:200): it reads this, which cannot be changed.
+ */
+static int pgtable_levels = CONFIG_PGTABLE_LEVELS;
+module_param(pgtable_levels, int, 0444);
+MODULE_PARM_DESC(pgtable_levels,
+		 "The Host's page table levels: 2, or 3 with PAE (read only)");
+
 static int __init init(void)
 {
 	int err;
+
+	if (pgtable_levels != CONFIG_PGTABLE_LEVELS) {
+		pr_err("lguest: this Host's page tables have %d levels, not %d\n",
+		       CONFIG_PGTABLE_LEVELS, pgtable_levels);
+		return -EINVAL;
+	}
 
 	err = map_switcher();
 	if (err)

@@ -96,10 +96,13 @@ static void do_hcall(struct lg_cpu *cpu, struct hcall_args *args)
 		cpu->halted = true;
 		break;
 	case LHCALL_SET_PTE:
-		guest_set_pte(cpu, args->arg1, args->arg2, __pte(args->arg3));
+		guest_set_pte(cpu, args->arg1, args->arg2);
 		break;
 	case LHCALL_SET_PMD:
 		guest_set_pmd(cpu, args->arg1, args->arg2);
+		break;
+	case LHCALL_SET_PUD:
+		guest_set_pud(cpu, args->arg1, args->arg2);
 		break;
 	case LHCALL_LOAD_TLS:
 		guest_load_tls(cpu, args->arg1);
@@ -167,8 +170,10 @@ static void do_async_hcalls(struct lg_cpu *cpu)
  * G:020).  We tell the Guest how much of the top of its address space is
  * the Switcher's and how fast its TSC runs (if it can be trusted), and
  * read back what the Guest tells us about itself: where its kernel
- * starts, its system call vector and the stretch of code where it must
- * not be interrupted.
+ * starts, its system call vector, the stretch of code where it must not
+ * be interrupted, and the format of its page tables, which must be ours:
+ * a PAE Guest on a two-level Host, or the other way about, is killed
+ * here, before we read a single table of it (H:402).
  *
  * Try it: bad-init makes another hypercall first, and is told "hypercall
  * 5 before LGUEST_INIT"; bad-kernel-address claims its kernel starts
@@ -182,6 +187,7 @@ static void initialize_guest(struct lg_cpu *cpu, const struct hcall_args *a)
 	struct lguest *lg = cpu->lg;
 	struct lguest_data __user *data;
 	u32 khz = 0;
+	unsigned int levels;
 
 	if (a->arg0 != LHCALL_LGUEST_INIT) {
 		kill_guest(cpu, "hypercall %lu before LGUEST_INIT", a->arg0);
@@ -200,7 +206,8 @@ static void initialize_guest(struct lg_cpu *cpu, const struct hcall_args *a)
 	    get_user(lg->noirq_start, &data->noirq_start) ||
 	    get_user(lg->noirq_end, &data->noirq_end) ||
 	    get_user(lg->kernel_address, &data->kernel_address) ||
-	    get_user(lg->syscall_vec, &data->syscall_vec)) {
+	    get_user(lg->syscall_vec, &data->syscall_vec) ||
+	    get_user(levels, &data->pgtable_levels)) {
 		kill_guest(cpu, "cannot use lguest_data at %#lx", a->arg1);
 		return;
 	}
@@ -213,6 +220,14 @@ static void initialize_guest(struct lg_cpu *cpu, const struct hcall_args *a)
 	if (lg->kernel_address >= switcher_addr) {
 		kill_guest(cpu, "kernel_address %#lx is in the Switcher's space (from %#lx)",
 			   lg->kernel_address, switcher_addr);
+		return;
+	}
+	if (levels != CONFIG_PGTABLE_LEVELS) {
+		kill_guest(cpu, "%s", levels == 3 ?
+			   "a PAE Guest (three-level page tables) cannot run on this two-level Host" :
+			   CONFIG_PGTABLE_LEVELS == 3 ?
+			   "a two-level Guest cannot run on this PAE Host: build it with CONFIG_X86_PAE" :
+			   "the Guest's page table format is unknown");
 		return;
 	}
 	if (lg->syscall_vec && lg->syscall_vec != IA32_SYSCALL_VECTOR) {

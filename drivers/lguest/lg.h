@@ -170,7 +170,7 @@ struct lguest {
 	unsigned int syscall_vec;
 
 	struct pgdir pgdirs[PGDIR_CACHE];
-	/* One per page directory slot, allocated with the first shadow. */
+	/* One per slot (H:402), allocated with the first shadow. */
 	struct kernel_shadow *kernel_ptes;
 
 	struct lg_cpu cpu;
@@ -206,7 +206,8 @@ extern atomic_t lguest_exits, lguest_syscall_exits, lguest_irqs_raised,
 	lguest_irqs_delivered, lguest_halts, lguest_breaks, lguest_kicked_entries,
 	lguest_pinned_pages, lguest_shadow_pages, lguest_host_traps_latched,
 	lguest_shadow_faults, lguest_shadow_around, lguest_pgdir_hits,
-	lguest_pgdir_misses, lguest_pgdir_kept, lguest_notify_eventfds;
+	lguest_pgdir_misses, lguest_pgdir_kept, lguest_notify_eventfds,
+	lguest_high_frames;
 extern atomic_t lguest_exits_by_trap[256], lguest_hcalls_by_nr[32];
 void lguest_stats_init(void);
 void lguest_stats_exit(void);
@@ -266,8 +267,9 @@ void free_guest_pagetable(struct lguest *lg);
 void guest_new_pagetable(struct lg_cpu *cpu, unsigned long gpgdir,
 			 bool unchanged);
 void guest_set_pte(struct lg_cpu *cpu, unsigned long gpgdir,
-		   unsigned long vaddr, pte_t gpte);
-void guest_set_pmd(struct lg_cpu *cpu, unsigned long gpgdir, u32 idx);
+		   unsigned long vaddr);
+void guest_set_pmd(struct lg_cpu *cpu, unsigned long gpmds, u32 idx);
+void guest_set_pud(struct lg_cpu *cpu, unsigned long gpgdir, u32 idx);
 void guest_flush_tlb(struct lg_cpu *cpu, unsigned long all);
 bool demand_page(struct lg_cpu *cpu, unsigned long vaddr, int errcode);
 unsigned long guest_pa(struct lg_cpu *cpu, unsigned long vaddr);

@@ -13,15 +13,17 @@
  * faults fixed (and the neighbours shadowed with them, H:425) and the
  * shadow-directory cache's hits and misses (and hits whose user half was
  * kept, H:470), the shadow pages and pins held (both back to zero with
- * no Guest left), NOTIFYs that went to an eventfd (H:049), and NMIs
- * noted in the Switcher.  A stuck Guest's numbers, read twice, say which
+ * no Guest left), NOTIFYs that went to an eventfd (H:049), NMIs noted
+ * in the Switcher, and shadow entries made for a page above 4GB (only a
+ * PAE Host has those, H:420).  A stuck Guest's numbers, read twice, say which
  * of these the run loop is still doing.
 :*/
 atomic_t lguest_exits, lguest_syscall_exits, lguest_irqs_raised,
 	lguest_irqs_delivered, lguest_halts, lguest_breaks, lguest_kicked_entries,
 	lguest_pinned_pages, lguest_shadow_pages, lguest_host_traps_latched,
 	lguest_shadow_faults, lguest_shadow_around, lguest_pgdir_hits,
-	lguest_pgdir_misses, lguest_pgdir_kept, lguest_notify_eventfds;
+	lguest_pgdir_misses, lguest_pgdir_kept, lguest_notify_eventfds,
+	lguest_high_frames;
 atomic_t lguest_exits_by_trap[256], lguest_hcalls_by_nr[32];
 static struct dentry *lguest_debugfs;
 
@@ -56,6 +58,7 @@ static int hcalls_by_name_show(struct seq_file *m, void *unused)
 		[LHCALL_SET_PMD] = "set_pmd",
 		[LHCALL_LOAD_TLS] = "load_tls",
 		[LHCALL_NOTIFY] = "notify",
+		[LHCALL_SET_PUD] = "set_pud",
 	};
 	unsigned int i;
 
@@ -91,6 +94,7 @@ void lguest_stats_init(void)
 	add_counter("pgdir_misses", &lguest_pgdir_misses);
 	add_counter("pgdir_kept", &lguest_pgdir_kept);
 	add_counter("notify_eventfds", &lguest_notify_eventfds);
+	add_counter("high_frames", &lguest_high_frames);
 	debugfs_create_file("exits_by_trap", 0444, lguest_debugfs, NULL,
 			    &exits_by_trap_fops);
 	debugfs_create_file("hcalls", 0444, lguest_debugfs, NULL,

@@ -56,6 +56,11 @@ struct lguest_data {
 	unsigned long kernel_address;
 	/* The vector the Guest uses for system calls. */
 	unsigned int syscall_vec;
+	/*
+	 * The Guest's page table format: 2 (two-level) or 3 (PAE).  It must
+	 * be the Host's, which H:100 checks before reading any table.
+	 */
+	unsigned int pgtable_levels;
 };
 /*:*/
 

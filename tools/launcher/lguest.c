@@ -64,7 +64,7 @@ typedef uint8_t u8;
 
 #define PAGE_SIZE		4096UL
 #define PAGE_PRESENT		0x7	/* Present, writable, user. */
-#define PTES_PER_PAGE		(PAGE_SIZE / sizeof(u32))
+#define PDPT_PRESENT		0x1	/* A PAE pointer entry: present only. */
 /* Room above RAM for the device page and the virtqueue rings. */
 #define DEVICE_PAGES		256
 /* Descriptors in each virtqueue. */
@@ -463,32 +463,85 @@ static unsigned long load_initrd(const char *name, unsigned long kernel_end)
 /*L:200
  * The Guest starts with paging on, so it needs page tables: the simplest
  * thing that works is to map every page of RAM at the same virtual
- * address as its physical one.  Two-level i386 tables, one page directory
- * and as many page-table pages as it takes, placed just below the initrd.
- * The Guest builds its own tables early and forgets these.
+ * address as its physical one, in as many page-table pages as it takes,
+ * placed just below the initrd.  The Guest builds its own tables early
+ * and forgets these.
+ *
+ * They must be in the Host's format, since the Host reads them (H:402):
+ * the classic two-level tables of four-byte entries, or under a PAE Host
+ * eight-byte entries, 512 to a page, with a middle directory for each
+ * gigabyte and a pointer table of four entries above those, which may
+ * say nothing but "present".  lg.ko tells us which in a parameter; a
+ * Guest kernel built for the other format is refused by the Host at its
+ * first hypercall, and we print why.
 :*/
+#define LG_LEVELS_PARAM	"/sys/module/lg/parameters/pgtable_levels"
+static unsigned int host_levels = 2;
+
+/* Without lg.ko there is no answer, and opening /dev/lguest says why. */
+static void read_host_levels(void)
+{
+	FILE *f = fopen(LG_LEVELS_PARAM, "r");
+
+	if (!f && errno == ENOENT)
+		return;
+	if (!f)
+		err(1, "cannot read %s", LG_LEVELS_PARAM);
+	if (fscanf(f, "%u", &host_levels) != 1 ||
+	    (host_levels != 2 && host_levels != 3))
+		errx(1, "%s: expected 2 or 3", LG_LEVELS_PARAM);
+	fclose(f);
+}
+
+/* Fill n entries of size bytes each with page i's address | flags. */
+static void fill_entries(void *table, unsigned long n, unsigned int size,
+			 unsigned long first, unsigned long flags)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		u64 e = (first + i * PAGE_SIZE) | flags;
+
+		if (size == sizeof(u64))
+			((u64 *)table)[i] = e;
+		else
+			((u32 *)table)[i] = e;
+	}
+}
+
 static unsigned long setup_pagetables(unsigned long initrd_len,
 				      unsigned long kernel_end)
 {
-	unsigned long pages = guest_limit / PAGE_SIZE, i;
-	unsigned long pte_pages = (pages + PTES_PER_PAGE - 1) / PTES_PER_PAGE;
-	unsigned long need = initrd_len + (pte_pages + 1) * PAGE_SIZE;
-	u32 *pgdir, *ptes;
+	unsigned int size = host_levels == 3 ? sizeof(u64) : sizeof(u32);
+	unsigned long per_page = PAGE_SIZE / size;
+	unsigned long pages = guest_limit / PAGE_SIZE;
+	unsigned long pte_pages = (pages + per_page - 1) / per_page;
+	unsigned long pmd_pages = host_levels == 3 ?
+		(pte_pages + per_page - 1) / per_page : 0;
+	unsigned long need = initrd_len + (pte_pages + pmd_pages + 1) * PAGE_SIZE;
+	unsigned long top, pmds, ptes;
 
 	/* Checked as Guest addresses, before any pointer is made. */
 	if (need > guest_limit || guest_limit - need < kernel_end)
 		errx(1, "%lu MB of memory is too small: the kernel ends at %lu KB and its page tables and initrd need %lu KB more",
 		     guest_limit >> 20, kernel_end >> 10, need >> 10);
-	pgdir = from_guest_phys(guest_limit - initrd_len - PAGE_SIZE);
-	ptes = (u32 *)pgdir - pte_pages * PTES_PER_PAGE;
+	top = guest_limit - initrd_len - PAGE_SIZE;
+	pmds = top - pmd_pages * PAGE_SIZE;
+	ptes = pmds - pte_pages * PAGE_SIZE;
 
-	for (i = 0; i < pages; i++)
-		ptes[i] = (i * PAGE_SIZE) | PAGE_PRESENT;
-	for (i = 0; i < pte_pages; i++)
-		pgdir[i] = (to_guest_phys(ptes) + i * PAGE_SIZE) | PAGE_PRESENT;
-	note("Linear mapping of %lu pages in %lu pte pages at %#lx\n",
-	     pages, pte_pages, to_guest_phys(ptes));
-	return to_guest_phys(pgdir);
+	fill_entries(from_guest_phys(ptes), pages, size, 0, PAGE_PRESENT);
+	if (host_levels == 3) {
+		fill_entries(from_guest_phys(pmds), pte_pages, size, ptes,
+			     PAGE_PRESENT);
+		fill_entries(from_guest_phys(top), pmd_pages, size, pmds,
+			     PDPT_PRESENT);
+	} else {
+		fill_entries(from_guest_phys(top), pte_pages, size, ptes,
+			     PAGE_PRESENT);
+	}
+	note("Linear mapping of %lu pages in %lu pte pages at %#lx (%u levels)\n",
+	     pages, pte_pages, ptes, host_levels);
+	return top;
 }
 
 /*L:210
@@ -2592,6 +2645,7 @@ int main(int argc, char *argv[])
 	for (i = 0; i < nets.num; i++)
 		parse_tunnet(nets.items[i], i, &tunnets[i]);
 
+	read_host_levels();
 	map_guest_memory(parse_mem(argv[optind]));
 	devices.page = get_pages(1);
 

@@ -61,6 +61,7 @@ struct lguest_data lguest_data = {
 	.kernel_address = PAGE_OFFSET,
 	.blocked_interrupts = { 1 },
 	.syscall_vec = IA32_SYSCALL_VECTOR,
+	.pgtable_levels = CONFIG_PGTABLE_LEVELS,
 };
 
 /*G:035
@@ -381,14 +382,18 @@ static unsigned long lguest_store_tr(void)
 /*G:080
  * cpuid is not privileged, but what it says is the Host's processor, and
  * some of that we cannot have: no APIC, no SYSENTER (the Host's kernel
- * would get our system calls), no large pages, no PAE, no MTRRs or PAT,
- * no XSAVE, no NX.  We keep the FPU, TSC, CMOV, MMX and SSE family, and
- * add PGE: with it, Linux flushes its kernel mappings only when they
- * change, which the Host's shadow page tables like very much.
+ * would get our system calls), no large pages, no MTRRs or PAT, no
+ * XSAVE.  We keep the FPU, TSC, CMOV, MMX and SSE family, and add PGE:
+ * with it, Linux flushes its kernel mappings only when they change,
+ * which the Host's shadow page tables like very much.  A PAE Guest (on
+ * a PAE Host, H:100 sees to that) keeps PAE, and NX if the Host's
+ * processor has it: the Host copies NX into its shadow (H:420).
 :*/
 #define LGUEST_CPUID_1_EDX (BIT(0) | BIT(4) | BIT(8) | BIT(15) | BIT(23) | \
-			    BIT(24) | BIT(25) | BIT(26))
+			    BIT(24) | BIT(25) | BIT(26) | \
+			    (IS_ENABLED(CONFIG_X86_PAE) ? BIT(6) : 0))
 #define LGUEST_CPUID_1_ECX (BIT(0) | BIT(9) | BIT(13))
+#define LGUEST_CPUID_80000001_EDX (IS_ENABLED(CONFIG_X86_PAE) ? BIT(20) : 0)
 
 static void lguest_cpuid(unsigned int *ax, unsigned int *bx,
 			 unsigned int *cx, unsigned int *dx)
@@ -412,7 +417,7 @@ static void lguest_cpuid(unsigned int *ax, unsigned int *bx,
 		break;
 	case 0x80000001:
 		*cx = 0;
-		*dx = 0;
+		*dx &= LGUEST_CPUID_80000001_EDX;
 		break;
 	}
 }
@@ -505,6 +510,13 @@ static u64 lguest_read_pmc(int counter)
  * the Host hears of each of those.  One that was not present, though, the
  * shadow cannot hold either, just as for an entry: fork fills eight of
  * them and exec thirteen, and a fault shadows each when it is first used.
+ *
+ * With PAE an entry is 64 bits, but nothing changes here: no hypercall
+ * carries one, since the Host reads our tables itself (H:450).  The
+ * page directory entries we tell it of are middle directory entries
+ * then, and there is one level more, the four pointer entries, which
+ * Linux fills when it makes a page directory and hardly ever changes;
+ * a present one that does change gets a SET_PUD of its own.
 :*/
 static void lguest_flush_tlb_user(void)
 {
@@ -532,6 +544,20 @@ static void lguest_set_pmd(pmd_t *pmdp, pmd_t pmdval)
 	lazy_hcall(LHCALL_SET_PMD, pa & PAGE_MASK,
 		   (pa & ~PAGE_MASK) / sizeof(pmd_t), 0);
 }
+
+#ifdef CONFIG_X86_PAE
+static void lguest_set_pud(pud_t *pudp, pud_t pudval)
+{
+	unsigned long pa = __pa(pudp);
+	unsigned long pgdir = pa & ~(PTRS_PER_PGD * sizeof(pgd_t) - 1);
+	bool was_present = native_pud_val(*pudp) & _PAGE_PRESENT;
+
+	native_set_pud(pudp, pudval);
+	if (was_present)
+		lazy_hcall(LHCALL_SET_PUD, pgdir, (pa - pgdir) / sizeof(pgd_t),
+			   0);
+}
+#endif
 
 /*G:092
  * A page table that comes back unchanged.  Each switch between
@@ -865,6 +891,9 @@ static void __init set_lguest_ops(void)
 	pv_ops.mmu.flush_tlb_kernel = lguest_flush_tlb_kernel;
 	pv_ops.mmu.flush_tlb_one_user = lguest_flush_tlb_one_user;
 	pv_ops.mmu.set_pmd = lguest_set_pmd;
+#ifdef CONFIG_X86_PAE
+	pv_ops.mmu.set_pud = lguest_set_pud;
+#endif
 	pv_ops.mmu.lazy_mode.enter = lguest_enter_lazy_mmu;
 	pv_ops.mmu.lazy_mode.leave = lguest_leave_lazy_mmu;
 	pv_ops.mmu.lazy_mode.flush = lguest_flush_lazy_mmu;

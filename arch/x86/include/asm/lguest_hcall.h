@@ -46,6 +46,8 @@
 #define LHCALL_SET_PMD		15
 #define LHCALL_LOAD_TLS		16
 #define LHCALL_NOTIFY		17
+/* PAE: a page directory pointer entry that was present changed. */
+#define LHCALL_SET_PUD		18
 
 /*
  * The second argument of LHCALL_NEW_PGTABLE: nothing in the user half of

@@ -6,13 +6,15 @@
 #   build/guest-initrd.cpio the same root as an initramfs, for --initrd
 #   build/host.cpio         the Host's initramfs: busybox, lg.ko, the
 #                           Launcher, the Guest kernel, guest.img, test Guests
+#   build/host-pae.cpio     the same for the PAE kernel (build/obj-pae)
+# Each Host image also holds the other format's Guest kernel, as
+# /bzImage-other, to show that a mixed pair is refused.
 # Each is written beside its final name and renamed into place, so a failed
 # run never leaves a half-written image for the next one to trust.
 set -euo pipefail
 
 b=$(realpath "$1")
 self=$(cd "$(dirname "$0")" && pwd)
-kobj=$b/obj
 . "$self/apt.sh"
 
 die() {
@@ -120,8 +122,8 @@ make_guest_img() {
 	mv "$b/guest-initrd.new" "$b/guest-initrd.cpio"
 }
 
-make_host_cpio() {
-	local root=$b/host-root
+make_host_cpio() {	# make_host_cpio KOBJ GUESTS OTHER-KOBJ OUTPUT
+	local kobj=$1 guests=$2 other=$3 out=$4 root=$b/host-root
 
 	rm -rf "$root"
 	populate_root "$root"
@@ -132,19 +134,23 @@ make_host_cpio() {
 	cp "$b/lguest" "$root/bin/lguest"
 	cp "$kobj/vmlinux" "$root/vmlinux"
 	cp "$kobj/arch/x86/boot/bzImage" "$root/bzImage"
+	cp "$other/arch/x86/boot/bzImage" "$root/bzImage-other"
 	cp "$b/guest.img" "$b/guest-initrd.cpio" "$root/"
-	if [ -d "$b/guests" ]; then
+	if [ -d "$guests" ]; then
 		mkdir -p "$root/guests"
-		find "$b/guests" -maxdepth 1 \( -name '*.elf' -o -name '*.ko' \) \
+		find "$guests" -maxdepth 1 \( -name '*.elf' -o -name '*.ko' \) \
 			-exec cp {} "$root/guests/" \;
-		cp "$b"/guests/bin/* "$root/bin/" 2>/dev/null || true
+		cp "$guests"/bin/* "$root/bin/" 2>/dev/null || true
 	fi
-	(cd "$root" && find . | cpio -o -H newc --quiet) > "$b/host.cpio.new"
-	mv "$b/host.cpio.new" "$b/host.cpio"
+	(cd "$root" && find . | cpio -o -H newc --quiet) > "$out.new"
+	mv "$out.new" "$out"
 }
 
-[ -f "$kobj/drivers/lguest/lg.ko" ] || die "$kobj/drivers/lguest/lg.ko" \
-	"is missing: run make kernel first"
+for kobj in "$b/obj" "$b/obj-pae"; do
+	[ -f "$kobj/drivers/lguest/lg.ko" ] || die "$kobj/drivers/lguest/lg.ko" \
+		"is missing: run make kernel first"
+done
 fetch_i386
 make_guest_img
-make_host_cpio
+make_host_cpio "$b/obj" "$b/guests" "$b/obj-pae" "$b/host.cpio"
+make_host_cpio "$b/obj-pae" "$b/guests-pae" "$b/obj" "$b/host-pae.cpio"

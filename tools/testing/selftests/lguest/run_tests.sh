@@ -5,7 +5,9 @@
 #
 #   run_tests.sh              everything
 #   run_tests.sh NAME...      only these: a scenario name, "unit",
-#                             "checkpatch", "sparse", "journey" or "bench"
+#                             "checkpatch", "sparse", "journey" or "bench";
+#                             "pae/NAME" for a scenario's PAE run, "pae"
+#                             for every PAE run
 #
 # The kinds of test:
 #  - unit: each directory here with a Makefile and a "run" target (the
@@ -23,7 +25,10 @@
 #    scenario, which reports "LGTEST ok - ..." or "LGTEST not ok - ..." on
 #    the serial line.  A scenario whose Host dies, hangs past its timeout or
 #    never reaches its end fails as a whole.  Header lines "# smp: N" and
-#    "# timeout: SECONDS" tune the boot; LGTEST_TIMEOUT overrides the
+#    "# timeout: SECONDS" tune the boot, and "# flavours: 2level pae"
+#    runs it on the two-level Host and again on the PAE one (6 GiB, its
+#    own image, build/host-pae.cpio; reported as pae/NAME, the scenario
+#    sees lgflavour=pae on the Host's command line); LGTEST_TIMEOUT overrides the
 #    timeout and LGTEST_ARGS adds to the Host's command line (make
 #    stress uses both).  The serial log is build/test-logs/NAME.log, and
 #    what a scenario marks as evidence (each Guest's console, the
@@ -195,12 +200,32 @@ file_evidence() {	# file_evidence LOG DIR
 		f != "" { print > f }' "$1"
 }
 
+# The flavours a scenario runs in: its "# flavours:" line, or 2level.
+flavours() {
+	local v
+	v=$(sed -n 's/^# flavours: *//p' "$1" | head -n 1)
+	echo "${v:-2level}"
+}
+
+# Each flavour's Host image; a PAE scenario reports as pae/NAME.
+image_of() {
+	case "$1" in
+	pae) echo "$b/host-pae.cpio" ;;
+	*) echo "$b/host.cpio" ;;
+	esac
+}
+
+label_of() {	# label_of FLAVOUR NAME
+	if [ "$1" = 2level ]; then echo "$2"; else echo "$1/$2"; fi
+}
+
 run_scenario() {
-	local script=$1 name smp timeout log work
+	local script=$1 flavour=$2 name label smp timeout log work
 	name=$(basename "$script" .sh)
+	label=$(label_of "$flavour" "$name")
 	smp=$(header "$script" smp 1)
 	timeout=${LGTEST_TIMEOUT:-$(header "$script" timeout 180)}
-	log=$logs/$name.log
+	log=$logs/${label//\//-}.log
 	work=$(mktemp -d)
 
 	# The scenario rides in a second cpio archive appended to the Host's
@@ -209,49 +234,51 @@ run_scenario() {
 	mkdir -p "$work/root/scenarios"
 	cp "$self"/scenarios/*.sh "$work/root/scenarios/"
 	(cd "$work/root" && find . | cpio -o -H newc --quiet) > "$work/s.cpio"
-	cat "$b/host.cpio" "$work/s.cpio" > "$work/initrd"
+	cat "$(image_of "$flavour")" "$work/s.cpio" > "$work/initrd"
 
 	rm -f "$log" "$log.sock"
 	local rc expect=${script%.sh}.expect
 	if [ -f "$expect" ]; then
-		SERIAL_SOCKET=1 timeout --foreground "$timeout" \
-			"$self/qemu.sh" "$b" "$work/initrd" "$log" "$smp" \
-			"lgtest=$name" ${LGTEST_ARGS:-} >"$work/qemu.out" 2>&1 &
+		SERIAL_SOCKET=1 LGFLAVOUR=$flavour timeout --foreground \
+			"$timeout" "$self/qemu.sh" "$b" "$work/initrd" "$log" \
+			"$smp" "lgtest=$name" "lgflavour=$flavour" \
+			${LGTEST_ARGS:-} >"$work/qemu.out" 2>&1 &
 		timeout "$timeout" "$self/serial-expect.py" "$log.sock" \
 			"$log" "$expect"
 		wait $!
 		rc=$?
 		rm -f "$log.sock"
 	else
-		timeout --foreground "$timeout" "$self/qemu.sh" "$b" \
-			"$work/initrd" "$log" "$smp" "lgtest=$name" \
-			${LGTEST_ARGS:-} >"$work/qemu.out" 2>&1
+		LGFLAVOUR=$flavour timeout --foreground "$timeout" \
+			"$self/qemu.sh" "$b" "$work/initrd" "$log" "$smp" \
+			"lgtest=$name" "lgflavour=$flavour" ${LGTEST_ARGS:-} \
+			>"$work/qemu.out" 2>&1
 		rc=$?
 	fi
 	rm -rf "$work"
 	tr -d '\r' < "$log" > "$log.txt" 2>/dev/null && mv "$log.txt" "$log"
-	file_evidence "$log" "$logs/$name"
+	file_evidence "$log" "${log%.log}"
 
 	local results
 	results=$(grep -a -o 'LGTEST \(not \)\{0,1\}ok - .*' "$log" |
 		sed 's/^LGTEST //')
 	if [ -z "$results" ]; then
-		report 1 "$name: no results (log: $log)"
+		report 1 "$label: no results (log: $log)"
 	else
 		while IFS= read -r line; do
 			case "$line" in
-			"ok - "*) report 0 "$name: ${line#ok - }" ;;
-			*) report 1 "$name: ${line#not ok - }" ;;
+			"ok - "*) report 0 "$label: ${line#ok - }" ;;
+			*) report 1 "$label: ${line#not ok - }" ;;
 			esac
 		done <<< "$results"
 	fi
 	if [ $rc -eq 124 ]; then
-		report 1 "$name: the Host ran it to the end (timed out after ${timeout}s; log: $log)"
+		report 1 "$label: the Host ran it to the end (timed out after ${timeout}s; log: $log)"
 	elif ! grep -aq "LGTEST end $name" "$log"; then
-		report 1 "$name: the Host ran it to the end (it died; log: $log)"
+		report 1 "$label: the Host ran it to the end (it died; log: $log)"
 		grep -a -m 5 -E 'Oops|BUG|WARNING|panic' "$log" | sed 's/^/# /'
 	else
-		report 0 "$name: the Host ran it to the end"
+		report 0 "$label: the Host ran it to the end"
 	fi
 }
 
@@ -324,14 +351,23 @@ fi
 if wanted bench; then
 	run_bench
 fi
-for s in "$self"/scenarios/*.sh; do
-	[ "$(basename "$s")" = lib.sh ] && continue
-	wanted "$(basename "$s" .sh)" || continue
-	if [ ! -f "$b/host.cpio" ]; then
-		report 1 "$(basename "$s" .sh): $b/host.cpio is missing (run make)"
-		continue
-	fi
-	run_scenario "$s"
+# Every scenario in each of its flavours: all two-level runs first, then
+# the PAE ones.  "NAME" selects a scenario's two-level run, "pae/NAME" its
+# PAE run, and "pae" every PAE run.
+for flavour in 2level pae; do
+	for s in "$self"/scenarios/*.sh; do
+		name=$(basename "$s" .sh)
+		[ "$name" = lib.sh ] && continue
+		case " $(flavours "$s") " in *" $flavour "*) ;; *) continue ;; esac
+		label=$(label_of "$flavour" "$name")
+		wanted "$label" || { [ "$flavour" = pae ] && wanted pae; } ||
+			continue
+		if [ ! -f "$(image_of "$flavour")" ]; then
+			report 1 "$label: $(image_of "$flavour") is missing (run make)"
+			continue
+		fi
+		run_scenario "$s" "$flavour"
+	done
 done
 
 echo "1..$n"

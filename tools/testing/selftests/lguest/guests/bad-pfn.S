@@ -2,7 +2,9 @@
 /*
  * Hostile: page tables of our own, which map the first 4 MB as they are
  * and the next 4 MB to a page far beyond the Guest's memory; touching it
- * must end the Guest, not hand it a Host page.
+ * must end the Guest, not hand it a Host page.  Under PAE the far page
+ * is at 4 GB, which a Host reading only the low 32 bits of the entry
+ * would take for the Guest's page 0.
  */
 #include "guest.inc"
 
@@ -13,6 +15,14 @@
 	.globl	start
 start:
 	guest_init
+#ifdef CONFIG_X86_PAE
+	pae_identity
+	movl	$(pae_pt1 + PAE_FLAGS), pae_pmd + 8
+	movl	$PAE_FLAGS, pae_pt1
+	movl	$1, pae_pt1 + 4
+	hcall	LHCALL_NEW_PGTABLE, $pae_pdpt
+	movl	0x200000, %eax
+#else
 	movl	$pt0, %edi
 	movl	$PTE_FLAGS, %eax
 	movl	$1024, %ecx
@@ -24,13 +34,19 @@ start:
 	movl	$(FAR_PAGE + PTE_FLAGS), pt1
 	hcall	LHCALL_NEW_PGTABLE, $pgdir
 	movl	0x400000, %eax
+#endif
 	fail	alive
 
 	.data
 alive:	.asciz	"bad-pfn: the Guest read a page beyond its memory"
+
+#ifdef CONFIG_X86_PAE
+	pae_tables
+#else
 	.bss
 	.balign	4096
 pgdir:	.skip	4096
 pt0:	.skip	4096
 pt1:	.skip	4096
+#endif
 	guest_data

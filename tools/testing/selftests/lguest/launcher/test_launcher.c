@@ -732,6 +732,56 @@ static void tables_below_memory(void *arg)
 	setup_pagetables(guest_limit - 2 * PAGE_SIZE, 0);
 }
 
+/*
+ * The Launcher's first page tables, walked as the Host walks them, in
+ * the Host's format (arg: its levels): every page maps to itself, and a
+ * PAE pointer entry says nothing but "present".
+ */
+static u64 table_entry(unsigned long table, unsigned long i, unsigned int size)
+{
+	void *t = from_guest_phys(table);
+
+	return size == 8 ? ((u64 *)t)[i] : ((u32 *)t)[i];
+}
+
+static unsigned long walk_tables(unsigned long pgdir, unsigned long addr,
+				 bool *bad)
+{
+	unsigned int size = host_levels == 3 ? 8 : 4;
+	u64 e;
+
+	if (host_levels == 3) {
+		e = table_entry(pgdir, addr >> 30, size);
+		*bad |= (e & 0xFFF) != PDPT_PRESENT;
+		e = table_entry(e & ~0xFFFULL, (addr >> 21) & 511, size);
+		e = table_entry(e & ~0xFFFULL, (addr >> 12) & 511, size);
+	} else {
+		e = table_entry(pgdir, addr >> 22, size);
+		e = table_entry(e & ~0xFFFULL, (addr >> 12) & 1023, size);
+	}
+	*bad |= (e & 0xFFF) != PAGE_PRESENT;
+	return (e & ~0xFFFULL) | (addr & 0xFFF);
+}
+
+static void tables_map_linearly(void *arg)
+{
+	unsigned long addrs[] = { 0, 0x1234, 0x3FF000, 0x400000, 0x1654321,
+				  (32 << 20) - 1 };
+	unsigned long pgdir, i;
+	bool bad = false;
+
+	host_levels = (unsigned long)arg;
+	fresh_guest();
+	pgdir = setup_pagetables(PAGE_SIZE, PAGE_SIZE);
+	for (i = 0; i < ARRAY_SIZE(addrs); i++)
+		if (walk_tables(pgdir, addrs[i], &bad) != addrs[i]) {
+			fprintf(stderr, "%#lx maps to %#lx\n", addrs[i],
+				walk_tables(pgdir, addrs[i], &bad));
+			bad = true;
+		}
+	exit(bad ? 1 : 0);
+}
+
 static void overflow_page(void *arg)
 {
 	u8 conf[200] = { 0 };
@@ -1366,6 +1416,10 @@ int main(void)
 	       guest_rewrites_entry, NULL, 0, NULL);
 	expect("page tables that would fall below Guest memory are refused",
 	       tables_below_memory, NULL, 1, "is too small");
+	expect("page tables: two-level, every page maps to itself",
+	       tables_map_linearly, (void *)2UL, 0, NULL);
+	expect("page tables: PAE, every page maps to itself, pointer entries only present",
+	       tables_map_linearly, (void *)3UL, 0, NULL);
 	expect("device page: entries that overrun the page are refused",
 	       overflow_page, NULL, 1, "too many devices for the device page");
 	expect("notify: a status change for no device stops the Guest",

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# flavours: 2level pae
 # timeout: 900
 # The lguest bus and its block device: the Guest's root is the ext2 disk
 # image, what the Guest writes is on the disk when it is gone (checked by

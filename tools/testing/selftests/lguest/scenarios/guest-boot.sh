@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# flavours: 2level pae
 # timeout: 300
 # Linux 6.12 boots as an lguest Guest: the same vmlinux and bzImage as the
 # Host, with a busybox initramfs.  Everything checked here is what the

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# flavours: 2level pae
 # timeout: 200
 # The Guest's console is the Host's serial line, as a user at "make run"
 # has it: the test types into the Guest's shell through the Launcher and

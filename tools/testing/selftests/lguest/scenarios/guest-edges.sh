@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# flavours: 2level pae
 # timeout: 600
 # The edges where data used to get lost: a disk bigger than 4 GiB (the
 # Launcher's file offsets are 64 bits), a write past a disk's end, a disk

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# flavours: 2level pae
 # timeout: 600
 # The Launcher in its jail: with --chroot and --username it opens
 # everything, then runs the Guest as nobody, in an empty directory, under

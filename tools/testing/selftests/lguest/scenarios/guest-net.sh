@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# flavours: 2level pae
 # timeout: 900
 # The Guest's network card, on a tap device in the Host: pings both ways,
 # and a 4 MiB TCP transfer from the Guest whose checksum the Host checks;

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# flavours: 2level pae
 # timeout: 300
 # A Guest in the background: its console on a Unix socket, reached with
 # a client, left, reached again and powered off from there; and a Guest

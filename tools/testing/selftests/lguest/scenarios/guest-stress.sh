@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# flavours: 2level pae
 # timeout: 900
 # Where lost wake-ups come to be caught.  A Linux Guest works its disk
 # and its network hard while its console is idle, and again while

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# flavours: 2level pae
 # smp: 2
 # timeout: 300
 # Two Guests at once, one per Host CPU, each with its own Launcher: both

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# flavours: 2level pae
 # timeout: 600
 # The Host fuzzed from inside: fuzz-hcall makes thousands of seeded random
 # hypercalls, traps and ring-3 trips per run (see guests/fuzz-hcall.c).

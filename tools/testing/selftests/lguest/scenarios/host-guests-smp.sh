@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# flavours: 2level pae
 # smp: 2
 # timeout: 150
 # The same tiny Guests with the Host on two CPUs, where the Launcher's

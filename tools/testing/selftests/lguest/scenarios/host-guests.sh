@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# flavours: 2level pae
 # timeout: 150
 # The Host runs tiny hand-written Guests (guests/*.S) through the real
 # Launcher: each well-behaved one proves one mechanism by what it prints,
@@ -79,6 +80,15 @@ guest_killed bad-stack 'bad stack segment 0x68'
 guest_killed bad-idt 'IDT entry 14 points at bad address'
 guest_killed bad-switcher 'would cover the Switcher'
 guest_killed bad-pfn 'beyond Guest memory'
+if [ "$flavour" = pae ]; then
+	# The PAE twins: bad-pfn's frame is at 4 GB, the rest only PAE has.
+	check_grep "bad-pfn: the whole 64-bit frame is seen" "$guest_err" \
+		'to 0x100000000, beyond Guest memory'
+	guest_killed bad-large-page 'large page at 0x200000: not supported'
+	guest_killed bad-reserved 'page table entry 0x10000000100007 for 0x200000 has reserved bits set'
+	guest_killed bad-pdpte-nx 'page directory pointer entry 0x8000000000[0-9a-f]* for 0x[0-9a-f]* has reserved bits set'
+	guest_killed bad-switcher-pmd 'page directory entry for 0x[0-9a-f]* would cover the Switcher'
+fi
 guest_killed bad-kernel-address "kernel_address 0xffc00000 is in the Switcher's space"
 guest_killed bad-syscall-vec 'system call vector 0x81 is not supported'
 guest_killed bad-syscall-gate 'IDT entry 128 points at bad address'

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# flavours: 2level pae
 # lg.ko loads, gives /dev/lguest to root only, and unloads cleanly.
 . ./lib.sh
 

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# flavours: 2level pae
 # smp: 2
 # timeout: 240
 # NMIs taken while a Guest runs go to the Host's own NMI handler: with a

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# flavours: 2level pae
 # timeout: 300
 # The Host against misuse: a Launcher abusing /dev/lguest, Guests that
 # spin or sleep forever (a signal must still end them), and two hundred

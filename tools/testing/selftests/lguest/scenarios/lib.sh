@@ -4,6 +4,9 @@
 # init and reports each check as one line on the serial console, which
 # run_tests.sh turns into TAP.
 
+# The Host's page table format, as run_tests.sh booted it: 2level or pae.
+flavour=$(sed -n 's/.*lgflavour=\([a-z0-9]*\).*/\1/p' /proc/cmdline)
+
 ok() {
 	echo "LGTEST ok - $*"
 }
