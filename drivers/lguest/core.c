@@ -39,8 +39,8 @@ static void free_switcher_pages(void)
  * vm_area_map_pages() maps with PAGE_KERNEL, which a PAE Host makes
  * no-execute, and the code page must run.  Its code went in through the
  * kernel's own mapping of the page, so nothing has touched switcher_addr
- * yet and no TLB holds its entry: we can make that entry read only and
- * executable with no flush.
+ * yet and no TLB holds its entry: we can set_pte() that entry read only
+ * and executable with no flush.
  */
 static int make_switcher_code_executable(void)
 {

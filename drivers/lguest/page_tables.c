@@ -26,56 +26,16 @@
  * for the last step, which also pins the page for as long as the shadow
  * holds it.  That is the only table the processor ever sees.
  *
- * The way through: what a shadow entry holds (H:405 to H:420, with the
- * kernel's tables that every shadow shares in H:415), the fault
- * that fills one in (H:430), the Host's own walk of the Guest's tables
- * (H:440), the hypercalls that empty them (H:450 to H:470), and the
- * Switcher's place in every shadow (H:480).  First, a few helpers: the
- * shadow the Guest runs on now and the Guest's page directory it
- * shadows, both from the cache of them in struct lguest (H:010), and
- * where the Switcher's part of a page directory begins.
+ * The way through: the two formats a Host may have, two-level and PAE
+ * (H:402), what a shadow entry holds (H:405 to H:420, with the kernel's
+ * tables that every shadow shares in H:415), the fault that fills one
+ * in (H:430), the Host's own walk of the Guest's tables (H:440), the
+ * hypercalls that empty them (H:450 to H:470), and the Switcher's place
+ * in every shadow (H:480).  First, a few helpers: the shadow the Guest
+ * runs on now and the Guest's page directory it shadows, both from the
+ * cache of them in struct lguest (H:010), where its kernel begins, and
+ * the pages shadows are made of, counted.
 :*/
-/*H:402
- * Two formats.  A two-level Host has the classic i386 tables: a page
- * directory of 1024 entries, each pointing at a page table of 1024
- * four-byte entries, 4MB apiece.  A PAE Host (CONFIG_X86_PAE, the
- * format every current 32-bit distribution kernel uses) has entries of
- * eight bytes, so a table holds 512 and covers 2MB, and one more level
- * on top: %cr3 names a page-directory-pointer table of four entries,
- * each pointing at a page middle directory of 512 entries for its
- * gigabyte.  The extra bits buy frames above 4GB and bit 63, NX: a page
- * the processor will not execute.  The Guest's tables are in the Host's
- * format; LGUEST_INIT refuses a Guest built for the other one (H:100).
- *
- * Most of this file does not care which: what it shadows is the stretch
- * of address space one page table covers, which we call a slot (4MB or
- * 2MB, vaddr >> PMD_SHIFT), and the entry that points at its page table
- * (a page directory entry, or a middle directory entry under PAE; the
- * kernel folds the missing level away, so pmd_t is both).  Only finding
- * that entry walks one level more.  The pointer level is the fussiest
- * of all: its entries may hold nothing but the present and cache bits
- * and the address (not even "writable" or NX), and the processor reads
- * all four when %cr3 is loaded, which the Switcher does on every entry
- * to the Guest.
-:*/
-#define SLOTS		(1UL << (32 - PMD_SHIFT))
-
-static unsigned int slot_of(unsigned long vaddr)
-{
-	return vaddr >> PMD_SHIFT;
-}
-
-static unsigned long slot_addr(unsigned int slot)
-{
-	return (unsigned long)slot << PMD_SHIFT;
-}
-
-/* The slot the Switcher lives in, and nothing of the Guest's above. */
-static unsigned int switcher_slot(void)
-{
-	return slot_of(switcher_addr);
-}
-
 /* The shadow page directory the Guest runs on now. */
 static pgd_t *current_spgd(struct lg_cpu *cpu)
 {
@@ -112,6 +72,51 @@ static void free_shadow_page(void *page)
 	if (page)
 		atomic_dec(&lguest_shadow_pages);
 	free_page((unsigned long)page);
+}
+
+/*H:402
+ * Two formats.  A two-level Host has the classic i386 tables: a page
+ * directory of 1024 entries, each pointing at a page table of 1024
+ * four-byte entries, 4MB apiece.  A PAE Host (CONFIG_X86_PAE, the
+ * format every current 32-bit distribution kernel uses) has entries of
+ * eight bytes, so a table holds 512 and covers 2MB, and one more level
+ * on top: %cr3 names a page-directory-pointer table of four entries,
+ * each pointing at a page middle directory of 512 entries for its
+ * gigabyte.  The extra bits buy frames above 4GB and bit 63, NX: a page
+ * the processor will not execute.  The Guest's tables are in the Host's
+ * format; LGUEST_INIT refuses a Guest built for the other one (H:100).
+ *
+ * Most of this file does not care which: what it shadows is the stretch
+ * of address space one page table covers, which we call a slot (4MB or
+ * 2MB, vaddr >> PMD_SHIFT), and the entry that points at its page table
+ * (a page directory entry, or a middle directory entry under PAE; the
+ * kernel folds the missing level away, so pmd_t is both).  Only finding
+ * that entry walks one level more.  The kernel's accessors, pte_val()
+ * and __pte(), pmd_val() and __pmd(), pgd_val() and __pgd(), read and
+ * make entries of either width: on a paravirtualized kernel they are
+ * patchable calls, which patches/0004 makes the plain native ones under
+ * PAE, since a call site cannot carry 64 bits on i386.  The pointer level is the fussiest
+ * of all: its entries may hold nothing but the present and cache bits
+ * and the address (not even "writable" or NX), and the processor reads
+ * all four when %cr3 is loaded, which the Switcher does on every entry
+ * to the Guest.
+:*/
+#define SLOTS		(1UL << (32 - PMD_SHIFT))
+
+static unsigned int slot_of(unsigned long vaddr)
+{
+	return vaddr >> PMD_SHIFT;
+}
+
+static unsigned long slot_addr(unsigned int slot)
+{
+	return (unsigned long)slot << PMD_SHIFT;
+}
+
+/* The slot the Switcher lives in, and nothing of the Guest's above. */
+static unsigned int switcher_slot(void)
+{
+	return slot_of(switcher_addr);
 }
 
 static void *entry_page(u64 entry)
