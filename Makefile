@@ -14,8 +14,9 @@
 #   make fuzz     each fuzz target for FUZZ_SECONDS (60); crashes, logs
 #                 and what they found in build/fuzz/
 #   make bench    the same benchmarks natively and in a Guest, in one
-#                 QEMU boot: a table on the terminal and in build/bench.txt,
-#                 a chart in build/bench.html (BENCH_QUICK=1: a short run)
+#                 QEMU boot of each Host (two-level, then PAE): a table on
+#                 the terminal and in build/bench.txt, a chart in
+#                 build/bench.html (BENCH_QUICK=1: a short run)
 #   make journey  the annotated tour of the code, in build/
 #
 # KVER names the Debian linux-source package the tree comes from: porting

@@ -7,7 +7,8 @@
 #             libFuzzer targets in fuzz/, with ASan and UBSan
 #   host      what a Guest feeds the Host: fuzz-hcall's seeded random
 #             hypercalls, in the host-fuzz scenario, from seed FUZZ_SEED
-#             (a new one each run unless given), for FUZZ_SECONDS
+#             (a new one each run unless given), for FUZZ_SECONDS on the
+#             two-level Host and again on the PAE one
 #
 # Each section builds its fuzzers and prints a TAP line per target with
 # its executions and coverage, and for a crash what the sanitizer said
@@ -33,8 +34,9 @@ host() {
 	mkdir -p "$out/host"
 	LGTEST_ARGS="lgfuzz=$seconds lgseed=$seed" \
 	LGTEST_TIMEOUT=$((seconds + 300)) \
-		"$self/run_tests.sh" host-fuzz | tee "$out/host/tap"
-	cp "${BUILD:-$top/build}/test-logs/host-fuzz.log" "$out/host/"
+		"$self/run_tests.sh" host-fuzz pae/host-fuzz | tee "$out/host/tap"
+	cp "${BUILD:-$top/build}/test-logs/host-fuzz.log" \
+		"${BUILD:-$top/build}/test-logs/pae-host-fuzz.log" "$out/host/"
 	! grep -q '^not ok' "$out/host/tap"
 }
 

@@ -15,7 +15,8 @@
 #  - checkpatch: checkpatch.pl --no-tree -f on every .c/.h lguest owns,
 #    and every scenario's check lines looked at for a condition the shell
 #    would cut in two (below).
-#  - sparse: the Host and Guest directories rebuilt with sparse (C=2).
+#  - sparse: the Host and Guest directories rebuilt with sparse (C=2),
+#    in both kernels (two-level and PAE).
 #  - bench: make bench in its quick mode (bench/bench.sh, BENCH_QUICK=1)
 #    runs to its end and fills every line of its table; its figures are
 #    never judged.  Its table and logs are in build/test-logs/bench/.
@@ -168,17 +169,21 @@ run_check_lint() {
 # Sparse on every object of the Host and the Guest.  C=2 checks a file
 # whether or not it needs rebuilding, so a clean tree is checked too.
 run_sparse() {
-	local dir out
-	for dir in drivers/lguest arch/x86/lguest; do
-		out=$(flock "$b/.lock" make -s -C "$b/linux" O="$b/obj" \
-			ARCH=i386 C=2 "$dir/" 2>&1 |
-			grep -E 'warning:|error:')
-		if [ -n "$out" ]; then
-			echo "$out" | sed 's/^/# /'
-			report 1 "sparse: $dir"
-		else
-			report 0 "sparse: $dir"
-		fi
+	local dir obj out label
+	for obj in obj obj-pae; do
+		for dir in drivers/lguest arch/x86/lguest; do
+			label=$dir
+			[ $obj = obj-pae ] && label="$dir (PAE)"
+			out=$(flock "$b/.lock" make -s -C "$b/linux" O="$b/$obj" \
+				ARCH=i386 C=2 "$dir/" 2>&1 |
+				grep -E 'warning:|error:')
+			if [ -n "$out" ]; then
+				echo "$out" | sed 's/^/# /'
+				report 1 "sparse: $label"
+			else
+				report 0 "sparse: $label"
+			fi
+		done
 	done
 }
 
@@ -357,7 +362,7 @@ fi
 for flavour in 2level pae; do
 	for s in "$self"/scenarios/*.sh; do
 		name=$(basename "$s" .sh)
-		[ "$name" = lib.sh ] && continue
+		[ "$name" = lib ] && continue
 		case " $(flavours "$s") " in *" $flavour "*) ;; *) continue ;; esac
 		label=$(label_of "$flavour" "$name")
 		wanted "$label" || { [ "$flavour" = pae ] && wanted pae; } ||

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make stress: the stress scenario (scenarios/guest-stress.sh) round after
-# round until the time budget is spent, going through the four pairings
-# of one or two Host CPUs with an idle console or someone typing.
+# round until the time budget is spent, going through the eight pairings
+# of one or two Host CPUs, an idle console or someone typing, and a
+# two-level or a PAE Host and Guest.
 #
 #   STRESS_MINUTES   the budget (default 30); the round under way when it
 #                    runs out is finished
@@ -33,6 +34,7 @@ while [ $(($(date +%s) - start)) -lt $((minutes * 60)) ]; do
 	rounds=$((rounds + 1))
 	if [ $((rounds % 2)) -eq 1 ]; then name=guest-stress; else name=guest-stress-smp; fi
 	if [ $(((rounds + 1) / 2 % 2)) -eq 1 ]; then kind=idle; else kind=typing; fi
+	if [ $(((rounds + 3) / 4 % 2)) -eq 0 ]; then name=pae/$name; fi
 	t0=$(date +%s)
 	LGTEST_ARGS="lgstress=$mb lgtype=$kind" \
 		"$self/run_tests.sh" "$name" > "$out/round-$rounds.tap" 2>&1
@@ -42,9 +44,10 @@ while [ $(($(date +%s) - start)) -lt $((minutes * 60)) ]; do
 	if [ $rc -ne 0 ]; then
 		failed=$((failed + 1))
 		grep '^not ok' "$out/round-$rounds.tap" | sed 's/^/  /'
-		cp -r "$b/test-logs/$name.log" "$out/round-$rounds-$name.log"
-		[ -d "$b/test-logs/$name" ] &&
-			cp -r "$b/test-logs/$name" "$out/round-$rounds-$name"
+		log=${name//\//-}
+		cp -r "$b/test-logs/$log.log" "$out/round-$rounds-$log.log"
+		[ -d "$b/test-logs/$log" ] &&
+			cp -r "$b/test-logs/$log" "$out/round-$rounds-$log"
 	fi
 done
 echo "stress: $rounds rounds in $((($(date +%s) - start) / 60)) minutes, $failed failed"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """make bench's report: the Host's serial log in, a table and a chart out.
 
-    report.py [--text FILE] [--html FILE] LOG
+    report.py [--text FILE] [--html FILE] [--pae PAE-LOG] LOG
 
 The log holds what host.sh and lgbench printed:
 
@@ -13,8 +13,10 @@ The log holds what host.sh and lgbench printed:
 The table (on stdout and in --text) has, per benchmark, the native and
 the Guest figure (the median of the runs, then half the spread between
 the fastest and the slowest run), their ratio, and the Host's exits per
-operation in the Guest run; the page (--html) adds a chart of the
-ratios on a log scale.  The figures are never judged: we exit 1 only
+operation in the Guest run; with --pae, the same from the PAE Host's log
+beside them (its Guest's figure, ratio and exits), which is what the
+extra level of page tables costs.  The page (--html) adds a chart of the
+two-level ratios on a log scale.  The figures are never judged: we exit 1 only
 when the bench did not run to its end or a benchmark lacks a figure.
 """
 
@@ -68,7 +70,9 @@ the Host over the Guest's tap.  Boot natively is the Host kernel's own
 clock when it ran init (once); in the Guest, from starting the Launcher
 to the kernel running init.  The hypercall needs a Guest: a tiny one
 makes them.  The Launcher's memory is the Pss of every mapping of the
-Launcher and its Waker but Guest RAM, sampled after each benchmark."""
+Launcher and its Waker but Guest RAM, sampled after each benchmark.
+PAE: the same on the PAE Host (6 GiB, its own boot) with a PAE Guest,
+read against that boot's own native figures."""
 
 
 def parse(lines):
@@ -138,36 +142,49 @@ def per_op(counts, result, key):
     return counts[key] / result["ops"]
 
 
-def rows_of(results, counters):
+def columns(results, counters, name):
+    """One run's figures for a benchmark: native, Guest, ratio, exits."""
+    g = results.get((GUEST, name))
+    ratio = ratio_of(results, name)
+    exits = per_op(counters.get((GUEST, name)), g, "exits")
+    return dict(native=figure(results.get((NATIVE, name))), guest=figure(g),
+                ratio="-" if ratio is None else number(ratio) + "x",
+                ratio_value=ratio,
+                exits="-" if exits is None else number(exits))
+
+
+def rows_of(results, counters, pae=None):
     rows = []
     for name, title, better, _ in BENCHES:
         g = results.get((GUEST, name))
         unit = (g or results.get((NATIVE, name)) or {}).get("unit", "")
-        ratio = ratio_of(results, name)
-        exits = per_op(counters.get((GUEST, name)), g, "exits")
-        rows.append(dict(name=name, title=title, unit=unit, better=better,
-                         native=figure(results.get((NATIVE, name))),
-                         guest=figure(g),
-                         ratio="-" if ratio is None else number(ratio) + "x",
-                         ratio_value=ratio,
-                         exits="-" if exits is None else number(exits)))
+        row = dict(name=name, title=title, unit=unit, better=better)
+        row.update(columns(results, counters, name))
+        if pae:
+            row.update({"pae_" + k: v for k, v in
+                        columns(pae[0], pae[1], name).items()})
+        rows.append(row)
     return rows
 
 
-def missing(results, ended):
-    gaps = [] if ended else ["the Host never reached the end of the bench"]
+def missing(results, ended, host="the Host"):
+    gaps = [] if ended else [f"{host} never reached the end of the bench"]
     for name, _, _, sides in BENCHES:
         for side in sides:
             if (side, name) not in results:
-                gaps.append(f"no {side} figure for {name}")
+                gaps.append(f"no {side} figure for {name} from {host}")
     return gaps
 
 
 def table(rows):
     head = ("benchmark", "unit", "native", "Guest", "Guest/native",
             "exits/op")
-    cells = [head] + [(r["title"], r["unit"], r["native"], r["guest"],
-                       r["ratio"], r["exits"]) for r in rows]
+    keys = ("native", "guest", "ratio", "exits")
+    if "pae_ratio" in rows[0]:
+        head += ("PAE Guest", "PAE Guest/native", "PAE exits/op")
+        keys += ("pae_guest", "pae_ratio", "pae_exits")
+    cells = [head] + [(r["title"], r["unit"]) + tuple(r[k] for k in keys)
+                      for r in rows]
     widths = [max(len(c[i]) for c in cells) for i in range(len(head))]
     out = []
     for i, c in enumerate(cells):
@@ -263,15 +280,22 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--text", help="write the table here too")
     ap.add_argument("--html", help="write the page with the chart here")
+    ap.add_argument("--pae", help="the PAE Host's serial log")
     ap.add_argument("log", help="the Host's serial log")
     args = ap.parse_args()
     try:
         with open(args.log, errors="replace") as f:
             results, counters, errors, ended = parse(f)
+        pae = None
+        if args.pae:
+            with open(args.pae, errors="replace") as f:
+                pae = parse(f)
     except OSError as e:
-        sys.exit(f"error: cannot read the log {args.log}: {e.strerror}")
+        sys.exit(f"error: cannot read the log {e.filename}: {e.strerror}")
     problems = errors + missing(results, ended)
-    rows = rows_of(results, counters)
+    if pae:
+        problems += pae[2] + missing(pae[0], pae[3], "the PAE Host")
+    rows = rows_of(results, counters, pae)
     text = text_report(rows, results, counters, problems)
     print(text, end="")
     if args.text:

@@ -16,12 +16,7 @@
 start:
 	guest_init
 #ifdef CONFIG_X86_PAE
-	pae_identity
-	movl	$(pae_pt1 + PAE_FLAGS), pae_pmd + 8
-	movl	$PAE_FLAGS, pae_pt1
-	movl	$1, pae_pt1 + 4
-	hcall	LHCALL_NEW_PGTABLE, $pae_pdpt
-	movl	0x200000, %eax
+	pae_read_entry $PAE_FLAGS, $1
 #else
 	movl	$pt0, %edi
 	movl	$PTE_FLAGS, %eax

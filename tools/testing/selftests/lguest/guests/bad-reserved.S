@@ -10,12 +10,7 @@
 	.globl	start
 start:
 	guest_init
-	pae_identity
-	movl	$(pae_pt1 + PAE_FLAGS), pae_pmd + 8
-	movl	$(0x100000 + PAE_FLAGS), pae_pt1
-	movl	$0x00100000, pae_pt1 + 4
-	hcall	LHCALL_NEW_PGTABLE, $pae_pdpt
-	movl	0x200000, %eax
+	pae_read_entry $(0x100000 + PAE_FLAGS), $0x00100000
 	fail	alive
 
 	.data

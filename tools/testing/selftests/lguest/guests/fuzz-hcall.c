@@ -27,10 +27,30 @@
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define PAGE_SIZE	4096UL
-#define PTRS		1024
 #define PGDIRS		6	/* more than the Host keeps shadows for */
-#define SCRATCH_PGD	256	/* 1 GB: where random entries go */
 #define MAX_MEM_MB	256
+
+/*
+ * Our page tables are in the Host's format, the only one it lets us run
+ * (H:100): two-level, or PAE's 64-bit entries with a middle level under
+ * four-entry pointer tables.  Either way a slot is what one page table
+ * maps (4 MB, or 2 MB), and random entries go in the scratch slot at
+ * 1 GB.  Under PAE every directory points at the same middle
+ * directories, as Linux's do for its kernel half.
+ */
+#define PAE		(K_PGTABLE_LEVELS == 3)
+#if K_PGTABLE_LEVELS == 3
+typedef u64 entry_t;
+#define PTRS		512
+#define SLOT_SHIFT	21
+#else
+typedef u32 entry_t;
+#define PTRS		1024
+#define SLOT_SHIFT	22
+#endif
+#define SCRATCH		0x40000000UL
+#define SLOTS		(1UL << (32 - SLOT_SHIFT))
+#define PAE_NX		(1ULL << 63)
 
 /* The x86 boot protocol's zero page (Documentation/arch/x86/zero-page.rst). */
 #define BP_CMD_LINE_PTR	0x228
@@ -127,9 +147,10 @@ static int one_in(u32 n)
 
 /* What we know of our world. */
 static unsigned long mem_bytes, switcher_start;
-static u32 pgdirs[PGDIRS][PTRS] __aligned(4096);
-static u32 ptes[MAX_MEM_MB / 4][PTRS] __aligned(4096);
-static u32 scratch_pte[PTRS] __aligned(4096);
+static entry_t pgdirs[PGDIRS][PTRS] __aligned(4096);
+static entry_t pmds[4][PTRS] __aligned(4096);
+static entry_t ptes[(MAX_MEM_MB << 20) >> SLOT_SHIFT][PTRS] __aligned(4096);
+static entry_t scratch_pte[PTRS] __aligned(4096);
 static unsigned int cur_pgdir;
 static u64 gdt[K_GDT_ENTRIES] __aligned(8);
 static u64 junk_gdt[K_GDT_ENTRIES + 4] __aligned(8);
@@ -187,20 +208,35 @@ static u32 guest_addr(u32 len)
 	return below(mem_bytes - len);
 }
 
-/* A page-table entry: a page of ours with random flags. */
-static u32 random_pte(void)
+/*
+ * A page-table entry: a page of ours with random flags (and under PAE,
+ * NX or not).  A hostile one names a frame beyond our memory, or under
+ * PAE one at 4 GB and up, or sets a bit the processor reserves.
+ */
+static entry_t random_pte(void)
 {
-	if (hostile())
-		return (mem_bytes + below(64) * PAGE_SIZE) | K_PAGE_PRESENT |
-		       (rnd() & 0xFFF);
-	return (below(mem_bytes / PAGE_SIZE) * PAGE_SIZE) | (rnd() & 0xFFF);
+	entry_t e = (below(mem_bytes / PAGE_SIZE) * PAGE_SIZE) | (rnd() & 0xFFF);
+
+	if (PAE && one_in(2))
+		e |= PAE_NX;
+	if (!hostile())
+		return e;
+	e |= K_PAGE_PRESENT;
+	if (!PAE || one_in(3))
+		return e + mem_bytes + below(64) * PAGE_SIZE;
+	return e | ((entry_t)1 << (32 + below(31)));
+}
+
+static int in_scratch(u32 addr)
+{
+	return (addr >> SLOT_SHIFT) == (SCRATCH >> SLOT_SHIFT);
 }
 
 /* A Guest virtual address below the Switcher, mostly in the scratch area. */
 static u32 random_vaddr(void)
 {
 	if (below(4))
-		return (SCRATCH_PGD << 22) + below(PTRS) * PAGE_SIZE;
+		return SCRATCH + below(PTRS) * PAGE_SIZE;
 	if (one_in(3))
 		return switcher_start - 1 - below(4 * PAGE_SIZE);
 	return below(switcher_start);
@@ -214,20 +250,41 @@ static u32 random_pgdir(void)
 	return (u32)pgdirs[below(PGDIRS)];
 }
 
+/* The entry for slot s: in each directory, or PAE's middle directories. */
+static void set_slot(unsigned int s, entry_t e)
+{
+	unsigned int d;
+
+	if (PAE)
+		pmds[s / PTRS][s % PTRS] = e;
+	else
+		for (d = 0; d < PGDIRS; d++)
+			pgdirs[d][s] = e;
+}
+
+/* The page holding slot s's entry, for SET_PMD. */
+static u32 slot_page(unsigned int s)
+{
+	return PAE ? (u32)pmds[(s / PTRS) % 4] : (u32)pgdirs[below(PGDIRS)];
+}
+
 /* Our page directories all map our memory 1:1 with the same tables. */
 static void build_pagetables(void)
 {
-	unsigned int i, d, tables = (mem_bytes + (4 << 20) - 1) >> 22;
+	unsigned int i, d, slot_size = 1 << SLOT_SHIFT;
+	unsigned int tables = (mem_bytes + slot_size - 1) / slot_size;
 	u32 flags = K_PAGE_PRESENT | K_PAGE_RW | K_PAGE_USER |
 		    K_PAGE_ACCESSED | K_PAGE_DIRTY;
 
 	for (i = 0; i * PAGE_SIZE < mem_bytes; i++)
 		ptes[i / PTRS][i % PTRS] = i * PAGE_SIZE | flags;
-	for (d = 0; d < PGDIRS; d++) {
-		for (i = 0; i < tables; i++)
-			pgdirs[d][i] = (u32)ptes[i] | flags;
-		pgdirs[d][SCRATCH_PGD] = (u32)scratch_pte | flags;
-	}
+	for (i = 0; i < tables; i++)
+		set_slot(i, (u32)ptes[i] | flags);
+	set_slot(SCRATCH >> SLOT_SHIFT, (u32)scratch_pte | flags);
+	if (PAE)
+		for (d = 0; d < PGDIRS; d++)
+			for (i = 0; i < 4; i++)
+				pgdirs[d][i] = (u32)pmds[i] | K_PAGE_PRESENT;
 }
 
 static void switch_pgdir(unsigned int d)
@@ -389,6 +446,9 @@ static void random_stack_call(struct call *c)
  */
 static void fill_call(struct call *c)
 {
+	unsigned int slot;
+	entry_t e;
+
 	c->a1 = c->a2 = c->a3 = 0;
 	switch (below(15)) {
 	case 0:
@@ -400,19 +460,29 @@ static void fill_call(struct call *c)
 		c->nr = K_LHCALL_SET_PTE;
 		c->a1 = random_pgdir();
 		c->a2 = random_vaddr();
-		c->a3 = random_pte();
-		if ((c->a2 >> 22) == SCRATCH_PGD)
-			scratch_pte[(c->a2 >> 12) % PTRS] = c->a3;
+		e = random_pte();
+		c->a3 = e;
+		if (in_scratch(c->a2))
+			scratch_pte[(c->a2 >> 12) % PTRS] = e;
 		if (hostile())
 			c->a2 = switcher_start + below(-switcher_start);
 		break;
 	case 3:
+		/* A two-level Host has no SET_PUD: for it, that is hostile. */
+		if (one_in(4) && (PAE || hostile())) {
+			c->nr = K_LHCALL_SET_PUD;
+			c->a1 = random_pgdir();
+			c->a2 = one_in(8) && hostile() ? rnd() : below(4);
+			break;
+		}
 		c->nr = K_LHCALL_SET_PMD;
-		c->a1 = random_pgdir();
-		c->a2 = below(switcher_start >> 22);
+		slot = below(switcher_start >> SLOT_SHIFT);
 		if (hostile())
-			c->a2 = one_in(4) ? rnd() : (switcher_start >> 22) +
-				below(PTRS - (switcher_start >> 22));
+			slot = (switcher_start >> SLOT_SHIFT) +
+				below(SLOTS - (switcher_start >> SLOT_SHIFT));
+		c->a1 = one_in(10) ? guest_addr(PAGE_SIZE) & ~(PAGE_SIZE - 1) :
+			slot_page(slot);
+		c->a2 = one_in(4) && hostile() ? rnd() : slot % PTRS;
 		break;
 	case 4:
 		c->nr = K_LHCALL_FLUSH_TLB;
@@ -454,7 +524,7 @@ static void fill_call(struct call *c)
 	default:
 		c->nr = K_LHCALL_SET_PTE;
 		c->a1 = (u32)pgdirs[cur_pgdir];
-		c->a2 = (SCRATCH_PGD << 22) + below(PTRS) * PAGE_SIZE;
+		c->a2 = SCRATCH + below(PTRS) * PAGE_SIZE;
 		c->a3 = (below(mem_bytes / PAGE_SIZE) * PAGE_SIZE) |
 			(rnd() & 0x67) | K_PAGE_PRESENT;
 		scratch_pte[(c->a2 >> 12) % PTRS] = c->a3;
@@ -462,7 +532,8 @@ static void fill_call(struct call *c)
 	}
 	/* Checked first of all, so rarer than the other hostile arguments. */
 	if (one_in(8) && hostile())
-		c->nr = one_in(2) ? K_LHCALL_LGUEST_INIT : 18 + below(1000);
+		c->nr = one_in(2) ? K_LHCALL_LGUEST_INIT :
+			K_LHCALL_SET_PUD + 1 + below(1000);
 }
 
 static void op_sync_call(void)
@@ -509,7 +580,7 @@ static void op_touch(void)
 
 	if (below(2))
 		traps_seen += !!probe_read(addr);
-	else if ((addr >> 22) == SCRATCH_PGD ||
+	else if (in_scratch(addr) ||
 		 (addr >= switcher_start && hostile()))
 		traps_seen += !!probe_write(addr, rnd());
 	else
@@ -657,6 +728,10 @@ void __noreturn __attribute__((regparm(0))) fuzz_main(unsigned char *boot)
 	LD(u32, K_LGUEST_DATA_kernel_address) = one_in(2) ? 0 : 0xC0000000;
 	if (hostile())
 		LD(u32, K_LGUEST_DATA_kernel_address) = -below(1 << 24);
+	/* Our tables' format; a hostile run claims the other one. */
+	LD(u32, K_LGUEST_DATA_pgtable_levels) = K_PGTABLE_LEVELS;
+	if (hostile())
+		LD(u32, K_LGUEST_DATA_pgtable_levels) = 5 - K_PGTABLE_LEVELS;
 	hcall(K_LHCALL_LGUEST_INIT, (u32)lguest_data, 0, 0);
 	switcher_start = -LD(u32, K_LGUEST_DATA_reserve_mem);
 
