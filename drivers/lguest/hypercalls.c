@@ -179,7 +179,9 @@ static void do_async_hcalls(struct lg_cpu *cpu)
  * 5 before LGUEST_INIT"; bad-kernel-address claims its kernel starts
  * inside the Switcher, which H:460 would believe to the Host's cost, and
  * is killed here instead; bad-syscall-vec asks for system calls on 0x81,
- * a vector whose gate H:270 would not let through, and is killed too.
+ * a vector whose gate H:270 would not let through, and is killed too;
+ * and a PAE kernel started on a two-level Host, or the reverse, is told
+ * which it is (guest-pae tries both).
  * As ever, "lguest 32 /guests/bad-init.elf".
 :*/
 static void initialize_guest(struct lg_cpu *cpu, const struct hcall_args *a)

@@ -633,7 +633,8 @@ unsigned long guest_pa(struct lg_cpu *cpu, unsigned long vaddr)
  * (H:480).
  *
  * Try it: bad-switcher asks for a mapping in the Switcher's space, and
- * is told it "would cover the Switcher".
+ * is told it "would cover the Switcher"; on a PAE Host bad-switcher-pmd
+ * asks for the Switcher's middle directory entry, and is told the same.
 :*/
 static int find_pgdir(const struct lguest *lg, unsigned long gpgdir)
 {
